@@ -1,0 +1,197 @@
+/**
+ * Typed client for the arena game server: join a mode with typed options, read typed state,
+ * send typed inputs. A thin layer over @colyseus/sdk; runs in browsers and in Node.
+ */
+import { Client, ServerError, type Room } from "@colyseus/sdk";
+import {
+  ERROR_MESSAGE,
+  ErrorCode,
+  RACE_ROOM,
+  RaceMessage,
+  RaceServerMessage,
+  RaceState,
+  type ErrorPayload,
+  type RaceFinishedPayload,
+  type RaceInput,
+  type RaceJoinOptionsInput,
+} from "@arena/shared";
+
+export * from "@arena/shared";
+export { Client as ColyseusClient, type Room as ColyseusRoom } from "@colyseus/sdk";
+
+/** A failure from the server with a stable code (see `ErrorCode`) and, for HTTP failures, the status. */
+export class ArenaError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status?: number,
+  ) {
+    super(message);
+    this.name = "ArenaError";
+  }
+
+  /** Turns an SDK or HTTP error into an ArenaError; the server writes messages as `CODE: detail`. */
+  static from(error: unknown): ArenaError {
+    if (error instanceof ArenaError) return error;
+    const message = error instanceof Error ? error.message : String(error);
+    const match = /^([A-Z][A-Z_]+):\s*(.*)$/s.exec(message);
+    const status = error instanceof ServerError ? error.code : undefined;
+    if (match) return new ArenaError(match[1] as string, match[2] as string, status);
+    return new ArenaError(status === 525 ? ErrorCode.Unauthorized : ErrorCode.Internal, message, status);
+  }
+}
+
+type MessageMap = Record<string, unknown>;
+
+/** A joined room with typed state, outgoing and incoming messages. */
+export class GameRoom<State, Outgoing extends MessageMap, Incoming extends MessageMap> {
+  private readonly lastErrors: ErrorPayload[] = [];
+
+  /** The underlying @colyseus/sdk room; this class adds the types. */
+  constructor(readonly room: Room) {
+    room.onMessage(ERROR_MESSAGE, (payload: ErrorPayload) => {
+      this.lastErrors.push(payload);
+      if (this.lastErrors.length > 50) this.lastErrors.shift();
+    });
+  }
+
+  get state(): State {
+    return this.room.state as State;
+  }
+
+  get sessionId(): string {
+    return this.room.sessionId;
+  }
+
+  get roomId(): string {
+    return this.room.roomId;
+  }
+
+  /** Typed errors the server sent to this client, newest last (bounded). */
+  get errors(): readonly ErrorPayload[] {
+    return this.lastErrors;
+  }
+
+  send<K extends keyof Outgoing & string>(type: K, payload: Outgoing[K]): void {
+    this.room.send(type, payload);
+  }
+
+  on<K extends keyof Incoming & string>(type: K, listener: (payload: Incoming[K]) => void): () => void {
+    return this.room.onMessage(type, listener);
+  }
+
+  onError(listener: (error: ErrorPayload) => void): () => void {
+    return this.room.onMessage(ERROR_MESSAGE, listener);
+  }
+
+  onStateChange(listener: (state: State) => void): () => void {
+    const handler = (state: State) => listener(state);
+    this.room.onStateChange(handler);
+    return () => this.room.onStateChange.remove(handler);
+  }
+
+  onLeave(listener: (code: number) => void): void {
+    this.room.onLeave(listener);
+  }
+
+  /** Resolves with the next message of a type, or rejects after `timeoutMs`. */
+  next<K extends (keyof Incoming & string) | typeof ERROR_MESSAGE>(
+    type: K,
+    timeoutMs = 10_000,
+  ): Promise<K extends keyof Incoming ? Incoming[K] : ErrorPayload> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        off();
+        reject(new Error(`no "${type}" message within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const off = this.room.onMessage(type, (payload: K extends keyof Incoming ? Incoming[K] : ErrorPayload) => {
+        clearTimeout(timer);
+        off();
+        resolve(payload);
+      });
+    });
+  }
+
+  /** Resolves when `predicate(state)` holds after a state update, or rejects after `timeoutMs`. */
+  waitFor(predicate: (state: State) => boolean, timeoutMs = 10_000): Promise<State> {
+    const current = this.room.state as State | undefined;
+    if (current && predicate(current)) return Promise.resolve(current);
+    return new Promise((resolve, reject) => {
+      const handler = (state: State) => {
+        if (!predicate(state)) return;
+        clearTimeout(timer);
+        this.room.onStateChange.remove(handler);
+        resolve(state);
+      };
+      const timer = setTimeout(() => {
+        this.room.onStateChange.remove(handler);
+        reject(new Error(`state condition not met within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.room.onStateChange(handler);
+    });
+  }
+
+  leave(consented = true): Promise<number> {
+    return this.room.leave(consented);
+  }
+}
+
+export type RaceOutgoing = { [RaceMessage.Input]: RaceInput };
+export type RaceIncoming = { [RaceServerMessage.Finished]: RaceFinishedPayload; [ERROR_MESSAGE]: ErrorPayload };
+
+export class RaceRoom extends GameRoom<RaceState, RaceOutgoing, RaceIncoming> {
+  /** Sends a control input: throttle 0..1, steer −1/0/+1, boost. */
+  input(input: RaceInput): void {
+    this.send(RaceMessage.Input, input);
+  }
+}
+
+export interface ConnectOptions {
+  /** Guest or player token from `POST /auth/guest`; sent with matchmaking and the WebSocket. */
+  token?: string;
+}
+
+export class ArenaClient {
+  readonly colyseus: Client;
+
+  constructor(readonly url: string, options: ConnectOptions = {}) {
+    this.colyseus = new Client(url);
+    if (options.token) this.token = options.token;
+  }
+
+  set token(token: string | undefined) {
+    // the SDK sends this as a Bearer header when matchmaking and as `_authToken` on the WebSocket
+    this.colyseus.auth.token = token ?? "";
+  }
+
+  get token(): string | undefined {
+    return this.colyseus.auth.token || undefined;
+  }
+
+  /** Joins a race with free seats that matches the options, or creates one. */
+  async joinRace(options: RaceJoinOptionsInput = {}): Promise<RaceRoom> {
+    return new RaceRoom(await this.join(RACE_ROOM, options, RaceState));
+  }
+
+  /** Rejoins a seat after a dropped connection, within the server's reconnection window. */
+  async reconnect(reconnectionToken: string): Promise<Room> {
+    try {
+      return await this.colyseus.reconnect(reconnectionToken);
+    } catch (error) {
+      throw ArenaError.from(error);
+    }
+  }
+
+  private async join(roomName: string, options: object, rootSchema: new () => object): Promise<Room> {
+    try {
+      return await this.colyseus.joinOrCreate(roomName, { ...options }, rootSchema as never);
+    } catch (error) {
+      throw ArenaError.from(error);
+    }
+  }
+}
+
+/** Creates a client for a server URL, e.g. `connect("http://localhost:2567")`. */
+export function connect(url: string, options?: ConnectOptions): ArenaClient {
+  return new ArenaClient(url, options);
+}

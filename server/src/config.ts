@@ -1,0 +1,100 @@
+import { hostname } from "node:os";
+import path from "node:path";
+import { z } from "zod";
+
+/**
+ * Every setting the server reads from the environment, with its default and what it means.
+ * The README's configuration table mirrors this list.
+ */
+const Env = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development").describe("Runtime environment."),
+  PORT: z.coerce.number().int().min(0).max(65535).default(2567).describe("HTTP and WebSocket port (0 = any free port)."),
+  HOST: z.string().min(1).default("0.0.0.0").describe("Interface to listen on."),
+  PUBLIC_ADDRESS: z
+    .string()
+    .regex(/^[^\s/:]+(:\d{1,5})?(\/.*)?$/, "must be host[:port] without a scheme, e.g. game-1.example.com:2567")
+    .optional()
+    .describe("Address clients use to reach this node (host:port, no scheme). Needed with several nodes."),
+  NODE_ID: z.string().min(1).optional().describe("Name of this node in logs and match results (default: hostname-pid)."),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info").describe("pino log level."),
+  DATABASE_URL: z
+    .url({ protocol: /^postgres(ql)?$/, error: "must be a postgres:// URL" })
+    .optional()
+    .describe("PostgreSQL URL. Unset: an embedded PGlite database in DATA_DIR."),
+  DATA_DIR: z.string().min(1).default("./data").describe("Folder for the embedded database and the results journal."),
+  REDIS_URL: z
+    .url({ protocol: /^rediss?$/, error: "must be a redis:// URL" })
+    .optional()
+    .describe("Redis URL for presence and the room driver across nodes. Unset: single node, in-memory."),
+  TICK_RATE_HZ: z.coerce.number().int().min(1).max(120).default(20).describe("Simulation ticks per second (race, war)."),
+  RACE_LOBBY_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(15_000)
+    .describe("How long a race waits for more players once two are in."),
+  RACE_COUNTDOWN_MS: z.coerce.number().int().min(0).max(60_000).default(3_000).describe("Countdown before the start signal."),
+  RECONNECT_WINDOW_S: z.coerce.number().min(0).max(600).default(20).describe("Seconds a dropped client may rejoin its seat."),
+  POST_MATCH_LINGER_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(30_000)
+    .describe("How long a finished room stays open so clients can read the result."),
+});
+
+export type Config = ReturnType<typeof toConfig>;
+
+function toConfig(env: z.output<typeof Env>) {
+  return {
+    nodeEnv: env.NODE_ENV,
+    port: env.PORT,
+    host: env.HOST,
+    publicAddress: env.PUBLIC_ADDRESS,
+    nodeId: env.NODE_ID ?? `${hostname()}-${process.pid}`,
+    logLevel: env.LOG_LEVEL,
+    databaseUrl: env.DATABASE_URL,
+    dataDir: path.resolve(env.DATA_DIR),
+    redisUrl: env.REDIS_URL,
+    tickRateHz: env.TICK_RATE_HZ,
+    race: {
+      lobbyTimeoutMs: env.RACE_LOBBY_TIMEOUT_MS,
+      countdownMs: env.RACE_COUNTDOWN_MS,
+    },
+    reconnectWindowSeconds: env.RECONNECT_WINDOW_S,
+    postMatchLingerMs: env.POST_MATCH_LINGER_MS,
+  };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** Reads and validates the environment. Empty strings count as unset. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const relevant: Record<string, string> = {};
+  for (const key of Object.keys(Env.shape)) {
+    const value = env[key];
+    if (value !== undefined && value !== "") relevant[key] = value;
+  }
+  const parsed = Env.safeParse(relevant);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`));
+  }
+  return toConfig(parsed.data);
+}
+
+/** Name, default and description of every variable, for documentation. */
+export function describeEnv(): Array<{ name: string; default: string; description: string }> {
+  return Object.entries(Env.shape).map(([name, schema]) => {
+    const def = schema.safeParse(undefined);
+    return {
+      name,
+      default: def.success && def.data !== undefined ? String(def.data) : "",
+      description: schema.description ?? "",
+    };
+  });
+}

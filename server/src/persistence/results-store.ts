@@ -1,0 +1,58 @@
+import { sql } from "drizzle-orm";
+import type { Db } from "./database.js";
+import type { MatchResult } from "./match-result.js";
+import { matchParticipants, matches, players } from "./schema.js";
+
+export type WriteOutcome = "written" | "duplicate";
+
+/**
+ * Writes one match result in one transaction. The match id is the idempotency key:
+ * a second write of the same match changes nothing and reports "duplicate".
+ */
+export async function writeMatchResult(db: Db, result: MatchResult): Promise<WriteOutcome> {
+  return db.transaction(async (tx) => {
+    const inserted = await tx
+      .insert(matches)
+      .values({
+        id: result.matchId,
+        mode: result.mode,
+        status: result.status,
+        seed: result.seed,
+        node: result.node,
+        startedAt: new Date(result.startedAt),
+        endedAt: new Date(result.endedAt),
+        settings: result.settings,
+        replay: result.replay,
+        summary: result.summary,
+      })
+      .onConflictDoNothing({ target: matches.id })
+      .returning({ id: matches.id });
+    if (inserted.length === 0) return "duplicate";
+
+    if (result.participants.length > 0) {
+      await tx
+        .insert(players)
+        .values(result.participants.map((p) => ({ id: p.playerId, displayName: p.displayName, isBot: p.isBot })))
+        .onConflictDoUpdate({
+          target: players.id,
+          set: { displayName: sql`excluded.display_name`, lastSeenAt: sql`now()` },
+        });
+      const endedAt = new Date(result.endedAt);
+      await tx.insert(matchParticipants).values(
+        result.participants.map((p) => ({
+          matchId: result.matchId,
+          playerId: p.playerId,
+          mode: result.mode,
+          endedAt,
+          displayName: p.displayName,
+          isBot: p.isBot,
+          placement: p.placement,
+          score: p.score,
+          finishTimeMs: p.finishTimeMs,
+          details: p.details,
+        })),
+      );
+    }
+    return "written";
+  });
+}

@@ -1,0 +1,78 @@
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uuid,
+} from "drizzle-orm/pg-core";
+
+/** A player as known across matches: guests and bots. */
+export const players = pgTable("players", {
+  id: uuid("id").primaryKey(),
+  displayName: text("display_name").notNull(),
+  isBot: boolean("is_bot").notNull().default(false),
+  reputation: integer("reputation").notNull().default(0),
+  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  lastSeenAt: timestamp("last_seen_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** One finished (or aborted) match. Its id is the idempotency key of every write. */
+export const matches = pgTable(
+  "matches",
+  {
+    id: uuid("id").primaryKey(),
+    mode: text("mode").notNull(),
+    status: text("status").notNull(),
+    seed: bigint("seed", { mode: "number" }).notNull(),
+    node: text("node").notNull(),
+    startedAt: timestamp("started_at", { withTimezone: true }).notNull(),
+    endedAt: timestamp("ended_at", { withTimezone: true }).notNull(),
+    /** Mode settings the match was created with (track length, lanes, ...). */
+    settings: jsonb("settings").notNull(),
+    /** What replay needs besides the seed and settings: the players and the input log. */
+    replay: jsonb("replay").notNull(),
+    /** Mode-specific summary (e.g. faction standings). */
+    summary: jsonb("summary").notNull().default(sql`'{}'::jsonb`),
+    recordedAt: timestamp("recorded_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    index("matches_mode_ended_idx").on(table.mode, table.endedAt.desc()),
+    index("matches_status_ended_idx").on(table.status, table.endedAt.desc()),
+  ],
+);
+
+/** A player's part in a match. `mode` and `ended_at` are copied from the match for the read paths. */
+export const matchParticipants = pgTable(
+  "match_participants",
+  {
+    matchId: uuid("match_id")
+      .notNull()
+      .references(() => matches.id, { onDelete: "cascade" }),
+    playerId: uuid("player_id")
+      .notNull()
+      .references(() => players.id),
+    mode: text("mode").notNull(),
+    endedAt: timestamp("ended_at", { withTimezone: true }).notNull(),
+    displayName: text("display_name").notNull(),
+    isBot: boolean("is_bot").notNull().default(false),
+    placement: integer("placement").notNull(),
+    score: integer("score").notNull(),
+    finishTimeMs: integer("finish_time_ms"),
+    details: jsonb("details").notNull().default(sql`'{}'::jsonb`),
+  },
+  (table) => [
+    primaryKey({ columns: [table.matchId, table.playerId] }),
+    // leaderboard: best scores of a mode
+    index("participants_mode_score_idx").on(table.mode, table.score.desc(), table.endedAt.desc()),
+    // history: a player's recent matches
+    index("participants_player_ended_idx").on(table.playerId, table.endedAt.desc()),
+  ],
+);
+
+export const schema = { players, matches, matchParticipants };

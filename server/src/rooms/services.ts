@@ -1,0 +1,26 @@
+import type { Config } from "../config.js";
+import type { Logger } from "../observability/logger.js";
+import type { MatchResult } from "../persistence/match-result.js";
+
+/** Where finished matches go. The rooms hand a result over and never wait for the database. */
+export interface ResultsSink {
+  submit(result: MatchResult): Promise<void>;
+}
+
+/** What rooms need from the process. Colyseus constructs rooms itself, so main.ts provides these once. */
+export interface RoomServices {
+  config: Config;
+  logger: Logger;
+  results: ResultsSink;
+}
+
+let provided: RoomServices | undefined;
+
+export function provideRoomServices(services: RoomServices): void {
+  provided = services;
+}
+
+export function roomServices(): RoomServices {
+  if (!provided) throw new Error("room services were not provided (call provideRoomServices in main)");
+  return provided;
+}

@@ -1,0 +1,195 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import {
+  RACE_RULES,
+  createRace,
+  mergeControl,
+  runRace,
+  stepRace,
+  type ControlInput,
+  type RaceSim,
+  type TickInput,
+} from "../src/rooms/race/simulation.js";
+import { replayRace, type LoggedInput } from "../src/rooms/race/replay.js";
+import { generateTrack, CLEAR_START_METRES } from "../src/rooms/race/track.js";
+import { Rng } from "../src/lib/random.js";
+
+const HZ = 20;
+
+function control(slot: number, throttle = 1, steer: -1 | 0 | 1 = 0, boost = false): ControlInput {
+  return { kind: "control", slot, throttle, steer, boost };
+}
+
+/** A seeded pseudo-random input log: every racer sends something most ticks. */
+function randomLog(seed: number, slots: number[], ticks: number): Map<number, TickInput[]> {
+  const rng = new Rng(seed);
+  const log = new Map<number, TickInput[]>();
+  for (let tick = 1; tick <= ticks; tick++) {
+    const inputs: TickInput[] = [];
+    for (const slot of slots) {
+      if (rng.float() < 0.7) {
+        inputs.push(control(slot, 0.5 + rng.float() / 2, rng.pick([-1, 0, 1] as const), rng.float() < 0.05));
+      }
+    }
+    log.set(tick, inputs);
+  }
+  return log;
+}
+
+describe("race track", () => {
+  it("is the same for the same seed and different for another seed", () => {
+    assert.deepEqual(generateTrack(42, 1000, 4), generateTrack(42, 1000, 4));
+    assert.notDeepEqual(generateTrack(42, 1000, 4), generateTrack(43, 1000, 4));
+  });
+
+  it("keeps the start clear and the features inside the track and lanes", () => {
+    for (let seed = 1; seed < 50; seed++) {
+      const track = generateTrack(seed, 800, 3);
+      for (const f of [...track.obstacles, ...track.boostPads]) {
+        assert.ok(f.position >= CLEAR_START_METRES && f.position < 800, `feature at ${f.position}`);
+        assert.ok(f.lane >= 0 && f.lane < 3);
+      }
+      const positions = [...track.obstacles, ...track.boostPads].map((f) => f.position);
+      assert.equal(new Set(positions).size, positions.length, "one feature per position: a lane is always open");
+      assert.ok(track.obstacles.length + track.boostPads.length > 5);
+    }
+  });
+});
+
+describe("race simulation", () => {
+  it("gives the same result, bit for bit, for the same seed and input log", () => {
+    const slots = [0, 1, 2, 3];
+    const run = () =>
+      runRace(createRace(generateTrack(7, 600, 4), slots, HZ), randomLog(99, slots, 2000));
+    const a = run();
+    const b = run();
+    assert.deepEqual(a, b);
+    assert.ok(a.over);
+    // bit for bit: compare the exact float representation of every position
+    for (let i = 0; i < a.racers.length; i++) {
+      assert.ok(Object.is(a.racers[i]!.position, b.racers[i]!.position));
+      assert.ok(Object.is(a.racers[i]!.finishTimeMs, b.racers[i]!.finishTimeMs));
+    }
+  });
+
+  it("differs for a different seed with the same inputs", () => {
+    const slots = [0, 1, 2];
+    const log = randomLog(5, slots, 2000);
+    const a = runRace(createRace(generateTrack(1, 600, 4), slots, HZ), log);
+    const b = runRace(createRace(generateTrack(2, 600, 4), slots, HZ), log);
+    assert.notDeepEqual(
+      a.racers.map((r) => r.finishTimeMs),
+      b.racers.map((r) => r.finishTimeMs),
+    );
+  });
+
+  it("caps speed however many inputs a client sends", () => {
+    // an obstacle-free track, so only the caps limit speed
+    const track = { length: 5000, lanes: 3, obstacles: [], boostPads: [] };
+    let spammer = createRace(track, [0], HZ);
+    let calm = createRace(track, [0], HZ);
+    for (let tick = 1; tick <= 400; tick++) {
+      // the spammer's thousand inputs merge into one control per tick, exactly as the room merges them
+      let merged: ControlInput | undefined;
+      for (let i = 0; i < 1000; i++) merged = mergeControl(merged, 0, { throttle: 1, steer: i % 2 ? 1 : -1, boost: true });
+      spammer = stepRace(spammer, [merged!]).state;
+      calm = stepRace(calm, tick === 1 ? [control(0, 1, 0, true)] : []).state;
+      const racer = spammer.racers[0]!;
+      assert.ok(racer.speed <= RACE_RULES.boostSpeed + 1e-9, `speed ${racer.speed} over the boost cap`);
+      if (racer.boostTicks === 0) assert.ok(racer.speed <= RACE_RULES.maxSpeed + 1e-9);
+    }
+    // boosting every time the cooldown allows is the most a client can get: never more than one boost per cooldown
+    const boostsAllowed = Math.ceil((400 / HZ) / RACE_RULES.boostCooldownSeconds);
+    const maxDistance = boostsAllowed * RACE_RULES.boostSeconds * RACE_RULES.boostSpeed + (400 / HZ) * RACE_RULES.maxSpeed;
+    assert.ok(spammer.racers[0]!.position <= maxDistance, `${spammer.racers[0]!.position} > ${maxDistance}`);
+    assert.ok(spammer.racers[0]!.position > calm.racers[0]!.position, "boosting whenever allowed still helps");
+  });
+
+  it("limits lane changes to one per cooldown", () => {
+    const track = { length: 5000, lanes: 6, obstacles: [], boostPads: [] };
+    let sim = createRace(track, [0], HZ);
+    let changes = 0;
+    let lane = sim.racers[0]!.lane;
+    for (let tick = 1; tick <= 20; tick++) {
+      sim = stepRace(sim, [control(0, 1, 1)]).state;
+      if (sim.racers[0]!.lane !== lane) changes++;
+      lane = sim.racers[0]!.lane;
+    }
+    assert.ok(changes <= Math.ceil(20 / (RACE_RULES.laneChangeCooldownSeconds * HZ)) + 1);
+    assert.ok(changes < 6);
+  });
+
+  it("orders finishers by interpolated finish time and ends when everyone is done", () => {
+    const track = { length: 100, lanes: 3, obstacles: [], boostPads: [] };
+    let sim: RaceSim = createRace(track, [0, 1, 2], HZ);
+    const events = [];
+    while (!sim.over) {
+      const step = stepRace(sim, [control(0, 1), control(1, 0.8), control(2, 0.6)]);
+      events.push(...step.events);
+      sim = step.state;
+    }
+    assert.deepEqual(sim.finishOrder, [0, 1, 2]);
+    assert.deepEqual(sim.racers.map((r) => r.place), [1, 2, 3]);
+    const times = sim.racers.map((r) => r.finishTimeMs!);
+    assert.ok(times[0]! < times[1]! && times[1]! < times[2]!);
+    assert.equal(events.filter((e) => e.type === "race-over").length, 1);
+  });
+
+  it("marks a racer who never reaches the line DNF at the time limit", () => {
+    const track = { length: 100, lanes: 2, obstacles: [], boostPads: [] };
+    let sim = createRace(track, [0, 1], HZ);
+    sim = runRace(sim, new Map([[1, [control(0, 1), control(1, 0)]]]), 100_000);
+    assert.ok(sim.over);
+    assert.equal(sim.tick, sim.timeLimitTicks);
+    assert.equal(sim.racers[0]!.place, 1);
+    assert.equal(sim.racers[1]!.dnf, true);
+    assert.equal(sim.racers[1]!.place, 0);
+  });
+
+  it("makes a leaving racer DNF at once and lets the others finish", () => {
+    const track = { length: 100, lanes: 2, obstacles: [], boostPads: [] };
+    let sim = createRace(track, [0, 1], HZ);
+    const step = stepRace(sim, [control(0, 1), { kind: "leave", slot: 1 }]);
+    assert.deepEqual(step.events, [{ type: "dnf", slot: 1, reason: "left" }]);
+    sim = runRace(step.state, new Map());
+    assert.equal(sim.racers[0]!.place, 1);
+    assert.equal(sim.racers[1]!.dnf, true);
+  });
+
+  it("slows a racer who hits an obstacle", () => {
+    const track = { length: 1000, lanes: 1, obstacles: [{ lane: 0, position: 50 }], boostPads: [] };
+    let sim = createRace(track, [0], HZ);
+    let hit = false;
+    for (let tick = 0; tick < 200 && !hit; tick++) {
+      const step = stepRace(sim, [control(0, 1)]);
+      hit = step.events.some((e) => e.type === "obstacle");
+      sim = step.state;
+    }
+    assert.ok(hit);
+    assert.equal(sim.racers[0]!.position, 50);
+    assert.ok(sim.racers[0]!.speed <= RACE_RULES.obstacleSpeed);
+  });
+
+  it("replays a logged race to the same standings", () => {
+    const settings = { trackLength: 300, lanes: 3, maxPlayers: 3, tickRateHz: HZ };
+    const slots = [0, 1, 2];
+    const source = randomLog(3, slots, 1000);
+    const logged: LoggedInput[] = [];
+    let sim = createRace(generateTrack(11, settings.trackLength, settings.lanes), slots, HZ);
+    while (!sim.over) {
+      const inputs = source.get(sim.tick + 1) ?? [];
+      for (const input of inputs) {
+        logged.push(input.kind === "leave" ? [sim.tick + 1, input.slot, "leave"] : [sim.tick + 1, input.slot, input.throttle, input.steer, input.boost]);
+      }
+      sim = stepRace(sim, inputs).state;
+    }
+    const replayed = replayRace(11, settings, { slots: slots.map((slot) => ({ slot, playerId: `p${slot}` })), inputs: logged });
+    assert.deepEqual(
+      replayed.map((s) => [s.slot, s.placement, s.finishTimeMs]),
+      sim.racers
+        .slice()
+        .sort((a, b) => (a.place || 99) - (b.place || 99))
+        .map((r) => [r.slot, r.place || sim.finishOrder.length + 1, r.finishTimeMs === null ? null : Math.round(r.finishTimeMs)]),
+    );
+  });
+});

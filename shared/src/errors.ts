@@ -1,0 +1,41 @@
+/**
+ * Stable error codes sent to clients. Clients switch on `code`; `message` is for humans.
+ * Never rename a code: add a new one instead.
+ */
+export const ErrorCode = {
+  /** The message payload failed validation. */
+  InvalidMessage: "INVALID_MESSAGE",
+  /** No handler exists for this message type in this room. */
+  UnknownMessage: "UNKNOWN_MESSAGE",
+  /** Join or create options failed validation. */
+  InvalidOptions: "INVALID_OPTIONS",
+  /** The message is valid but not allowed in the room's current phase. */
+  WrongPhase: "WRONG_PHASE",
+  /** The sender is not an active participant (spectator, finished, DNF). */
+  NotParticipant: "NOT_PARTICIPANT",
+  /** Too many messages: the client is warned, then disconnected. */
+  RateLimited: "RATE_LIMITED",
+  /** Quiz: the answer arrived after the answer window closed. */
+  LateAnswer: "LATE_ANSWER",
+  /** Quiz: this player already answered this round. */
+  DuplicateAnswer: "DUPLICATE_ANSWER",
+  /** War: the target zone is not adjacent to the player's zone. */
+  InvalidMove: "INVALID_MOVE",
+  /** Authentication is missing, invalid or expired. */
+  Unauthorized: "UNAUTHORIZED",
+  /** Something failed on the server; the room keeps running. */
+  Internal: "INTERNAL",
+} as const;
+
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** Payload of the `error` message a room sends to one client. */
+export interface ErrorPayload {
+  code: ErrorCode;
+  message: string;
+  /** The message type that caused the error, when there is one. */
+  cause?: string;
+}
+
+/** Message type the server uses for typed errors, in every room. */
+export const ERROR_MESSAGE = "error" as const;
