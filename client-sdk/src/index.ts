@@ -47,8 +47,15 @@ type MessageMap = Record<string, unknown>;
 export class GameRoom<State, Outgoing extends MessageMap, Incoming extends MessageMap> {
   private readonly lastErrors: ErrorPayload[] = [];
 
-  /** The underlying @colyseus/sdk room; this class adds the types. */
-  constructor(readonly room: Room) {
+  /**
+   * @param room the underlying @colyseus/sdk room; this class adds the types.
+   * @param incoming the server message types of this mode, registered up front so none arrives unhandled.
+   */
+  constructor(
+    readonly room: Room,
+    incoming: ReadonlyArray<keyof Incoming & string> = [],
+  ) {
+    for (const type of incoming) room.onMessage(type, () => {});
     room.onMessage(ERROR_MESSAGE, (payload: ErrorPayload) => {
       this.lastErrors.push(payload);
       if (this.lastErrors.length > 50) this.lastErrors.shift();
@@ -140,6 +147,10 @@ export type RaceOutgoing = { [RaceMessage.Input]: RaceInput };
 export type RaceIncoming = { [RaceServerMessage.Finished]: RaceFinishedPayload; [ERROR_MESSAGE]: ErrorPayload };
 
 export class RaceRoom extends GameRoom<RaceState, RaceOutgoing, RaceIncoming> {
+  constructor(room: Room) {
+    super(room, [RaceServerMessage.Finished]);
+  }
+
   /** Sends a control input: throttle 0..1, steer −1/0/+1, boost. */
   input(input: RaceInput): void {
     this.send(RaceMessage.Input, input);

@@ -36,6 +36,7 @@ export class ServerProcess {
     readonly child: ChildProcess,
     readonly port: number,
     readonly env: Record<string, string>,
+    private readonly groupLeader = false,
   ) {
     let buffer = "";
     const onData = (chunk: Buffer) => {
@@ -55,7 +56,8 @@ export class ServerProcess {
     };
     child.stdout?.on("data", onData);
     child.stderr?.on("data", onData);
-    this.exitPromise = new Promise((resolve) => child.once("exit", (code) => resolve(code)));
+    // "close" waits for the output pipes too, so under `npm start` it means the server itself is gone
+    this.exitPromise = new Promise((resolve) => child.once("close", (code) => resolve(code)));
   }
 
   get url(): string {
@@ -99,10 +101,23 @@ export class ServerProcess {
     throw new Error(`no matching log line within ${timeoutMs} ms`);
   }
 
+  /** Sends a signal to the server (to its whole process group when it runs under `npm start`). */
+  kill(signal: NodeJS.Signals): void {
+    if (this.groupLeader && this.child.pid) {
+      try {
+        process.kill(-this.child.pid, signal);
+        return;
+      } catch {
+        // group already gone
+      }
+    }
+    this.child.kill(signal);
+  }
+
   async stop(signal: NodeJS.Signals = "SIGTERM", timeoutMs = 15_000): Promise<number | null> {
     if (this.child.exitCode !== null || this.child.signalCode !== null) return this.child.exitCode;
-    this.child.kill(signal);
-    const timer = setTimeout(() => this.child.kill("SIGKILL"), timeoutMs);
+    this.kill(signal);
+    const timer = setTimeout(() => this.kill("SIGKILL"), timeoutMs);
     const code = await this.exitPromise;
     clearTimeout(timer);
     return code;
@@ -133,8 +148,10 @@ export async function startServer(options: StartOptions = {}): Promise<ServerPro
     ...options.env,
   };
   const [command, ...args] = options.command ?? [process.execPath, "server/dist/main.js"];
-  const child = spawn(command as string, args, { cwd: REPO_ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
-  const server = new ServerProcess(child, port, env);
+  // a wrapper such as `npm start` runs in its own process group, so a signal reaches the server under it
+  const wrapped = options.command !== undefined;
+  const child = spawn(command as string, args, { cwd: REPO_ROOT, env, stdio: ["ignore", "pipe", "pipe"], detached: wrapped });
+  const server = new ServerProcess(child, port, env, wrapped);
   if (options.waitReady !== false) {
     try {
       await server.waitReady();
