@@ -74,6 +74,11 @@ export class GameRoom<State, Outgoing extends MessageMap, Incoming extends Messa
     return this.room.roomId;
   }
 
+  /** Pass to `ArenaClient.reconnect*` to take this seat back after a dropped connection. */
+  get reconnectionToken(): string {
+    return this.room.reconnectionToken;
+  }
+
   /** Typed errors the server sent to this client, newest last (bounded). */
   get errors(): readonly ErrorPayload[] {
     return this.lastErrors;
@@ -184,10 +189,14 @@ export class ArenaClient {
     return new RaceRoom(await this.join(RACE_ROOM, options, RaceState));
   }
 
-  /** Rejoins a seat after a dropped connection, within the server's reconnection window. */
-  async reconnect(reconnectionToken: string): Promise<Room> {
+  /** Takes a race seat back after a dropped connection, within the server's reconnection window. */
+  async reconnectRace(reconnectionToken: string): Promise<RaceRoom> {
+    return new RaceRoom(await this.reconnect(reconnectionToken, RaceState));
+  }
+
+  private async reconnect(reconnectionToken: string, rootSchema: new () => object): Promise<Room> {
     try {
-      return await this.colyseus.reconnect(reconnectionToken);
+      return await this.colyseus.reconnect(reconnectionToken, rootSchema as never);
     } catch (error) {
       throw ArenaError.from(error);
     }
