@@ -47,7 +47,7 @@ async function main() {
   });
   await results.start();
 
-  provideRoomServices({ config, logger, results });
+  provideRoomServices({ config, logger, results, database });
 
   let accepting = true;
   const { presence, driver } = await scaleOut(config, logger);

@@ -3,9 +3,11 @@ import { after, before, describe, it } from "node:test";
 import { eq, sql } from "drizzle-orm";
 import { openDatabase, type Database } from "../src/persistence/database.js";
 import { writeMatchResult } from "../src/persistence/results-store.js";
-import { matchParticipants, matches, players } from "../src/persistence/schema.js";
+import { factionStandings, matchParticipants, matches, players, quizAnswers, quizQuestions } from "../src/persistence/schema.js";
 import { raceResult, silentLogger } from "./support/fixtures.js";
 import { TEST_DATABASE_URL, tempDir } from "./support/server-process.js";
+
+const shortId = () => Math.random().toString(36).slice(2, 10);
 
 /** One contract suite, run against every database the server supports. */
 const backends: Array<{ name: string; open: () => Promise<Database> }> = [
@@ -70,6 +72,41 @@ for (const backend of backends) {
       await assert.rejects(writeMatchResult(database.db, result));
       const matchRows = await database.db.select().from(matches).where(eq(matches.id, result.matchId));
       assert.equal(matchRows.length, 0);
+    });
+
+    it("stores quiz answers and faction standings with the match, and applies reputation once", async () => {
+      const questionId = `test-q-${shortId()}`;
+      await database.db
+        .insert(quizQuestions)
+        .values({ id: questionId, category: "test", kind: "choice", prompt: "2 + 2?", options: ["3", "4"], correctIndex: 1 })
+        .onConflictDoNothing();
+      const result = raceResult(2, { mode: "war" });
+      result.participants[0]!.reputationDelta = 25;
+      result.participants[1]!.reputationDelta = -10;
+      result.quizAnswers = result.participants.map((p, i) => ({
+        playerId: p.playerId,
+        round: 1,
+        questionId,
+        answer: i,
+        correct: i === 1,
+        responseTimeMs: 1200 + i,
+        points: i === 1 ? 150 : 0,
+      }));
+      result.factionStandings = [
+        { faction: "red", placement: 1, score: 300, details: { zones: 3 } },
+        { faction: "blue", placement: 2, score: 120, details: { zones: 1 } },
+      ];
+      assert.equal(await writeMatchResult(database.db, result), "written");
+      assert.equal(await writeMatchResult(database.db, result), "duplicate");
+
+      const answers = await database.db.select().from(quizAnswers).where(eq(quizAnswers.matchId, result.matchId));
+      assert.equal(answers.length, 2);
+      const standings = await database.db.select().from(factionStandings).where(eq(factionStandings.matchId, result.matchId));
+      assert.deepEqual(standings.map((s) => [s.faction, s.placement]).sort(), [["blue", 2], ["red", 1]]);
+      const [winner] = await database.db.select().from(players).where(eq(players.id, result.participants[0]!.playerId));
+      const [loser] = await database.db.select().from(players).where(eq(players.id, result.participants[1]!.playerId));
+      assert.equal(winner!.reputation, 25, "applied once although written twice");
+      assert.equal(loser!.reputation, 0, "reputation never goes below zero");
     });
 
     it("keeps a returning player's row and updates the display name", async () => {

@@ -1,7 +1,7 @@
-import { sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { Db } from "./database.js";
-import type { MatchResult } from "./match-result.js";
-import { matchParticipants, matches, players } from "./schema.js";
+import { MatchResult } from "./match-result.js";
+import { factionStandings, matchParticipants, matches, players, quizAnswers } from "./schema.js";
 
 export type WriteOutcome = "written" | "duplicate";
 
@@ -9,7 +9,8 @@ export type WriteOutcome = "written" | "duplicate";
  * Writes one match result in one transaction. The match id is the idempotency key:
  * a second write of the same match changes nothing and reports "duplicate".
  */
-export async function writeMatchResult(db: Db, result: MatchResult): Promise<WriteOutcome> {
+export async function writeMatchResult(db: Db, input: MatchResult): Promise<WriteOutcome> {
+  const result = MatchResult.parse(input);
   return db.transaction(async (tx) => {
     const inserted = await tx
       .insert(matches)
@@ -52,6 +53,21 @@ export async function writeMatchResult(db: Db, result: MatchResult): Promise<Wri
           details: p.details,
         })),
       );
+      for (const p of result.participants) {
+        if (p.reputationDelta === 0) continue;
+        await tx
+          .update(players)
+          .set({ reputation: sql`greatest(0, ${players.reputation} + ${p.reputationDelta})` })
+          .where(eq(players.id, p.playerId));
+      }
+    }
+    if (result.quizAnswers && result.quizAnswers.length > 0) {
+      await tx.insert(quizAnswers).values(result.quizAnswers.map((a) => ({ matchId: result.matchId, ...a })));
+    }
+    if (result.factionStandings && result.factionStandings.length > 0) {
+      await tx
+        .insert(factionStandings)
+        .values(result.factionStandings.map((f) => ({ matchId: result.matchId, ...f })));
     }
     return "written";
   });

@@ -2,15 +2,15 @@ import { mkdir, open, readFile, rename, type FileHandle } from "node:fs/promises
 import path from "node:path";
 import type { Logger } from "../observability/logger.js";
 import type { ResultsSink } from "../rooms/services.js";
-import { MatchResult } from "./match-result.js";
+import { MatchResult, type CheckedMatchResult } from "./match-result.js";
 import type { WriteOutcome } from "./results-store.js";
 
 /** One line of the journal: a result to write, or the note that it was written. */
-type JournalEntry = { op: "put"; result: MatchResult } | { op: "done"; matchId: string };
+type JournalEntry = { op: "put"; result: CheckedMatchResult } | { op: "done"; matchId: string };
 
 export interface ResultsWriterOptions {
   /** Writes one result to the database, idempotently by match id. */
-  write: (result: MatchResult) => Promise<WriteOutcome>;
+  write: (result: CheckedMatchResult) => Promise<WriteOutcome>;
   journalPath: string;
   logger: Logger;
   retryBaseMs?: number;
@@ -30,7 +30,7 @@ export interface ResultsWriterOptions {
  * a commit whose reply was lost never doubles a match.
  */
 export class ResultsWriter implements ResultsSink {
-  private readonly pending = new Map<string, MatchResult>();
+  private readonly pending = new Map<string, CheckedMatchResult>();
   private readonly inFlight = new Set<string>();
   private journal: FileHandle | undefined;
   private journalQueue: string[] = [];
@@ -129,7 +129,7 @@ export class ResultsWriter implements ResultsSink {
     if (this.pending.size === 0) this.notifyIdle();
   }
 
-  private async writeOne(result: MatchResult) {
+  private async writeOne(result: CheckedMatchResult) {
     const started = performance.now();
     try {
       const outcome = await this.options.write(result);
@@ -200,7 +200,7 @@ export class ResultsWriter implements ResultsSink {
     });
   }
 
-  private async readJournal(): Promise<MatchResult[]> {
+  private async readJournal(): Promise<CheckedMatchResult[]> {
     let text: string;
     try {
       text = await readFile(this.options.journalPath, "utf8");
@@ -208,7 +208,7 @@ export class ResultsWriter implements ResultsSink {
       if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
       throw error;
     }
-    const open = new Map<string, MatchResult>();
+    const open = new Map<string, CheckedMatchResult>();
     for (const line of text.split("\n")) {
       if (line.trim() === "") continue;
       let entry: JournalEntry;

@@ -1,5 +1,6 @@
 import type { Config } from "../config.js";
 import type { Logger } from "../observability/logger.js";
+import type { Database } from "../persistence/database.js";
 import type { MatchResult } from "../persistence/match-result.js";
 
 /** Where finished matches go. The rooms hand a result over and never wait for the database. */
@@ -12,6 +13,8 @@ export interface RoomServices {
   config: Config;
   logger: Logger;
   results: ResultsSink;
+  /** For reads a room needs while it runs (e.g. the quiz question bank). Results go through `results`. */
+  database: Database;
 }
 
 let provided: RoomServices | undefined;
