@@ -5,7 +5,9 @@ import { WebSocketTransport } from "@colyseus/ws-transport";
 import express from "express";
 import { RACE_ROOM } from "@arena/shared";
 import { ConfigError, loadConfig, type Config } from "./config.js";
+import { errorHandler } from "./http/errors.js";
 import { mountHealthRoutes } from "./http/health.js";
+import { mountLeaderboardRoutes } from "./http/leaderboards.js";
 import { createLogger, type Logger } from "./observability/logger.js";
 import { openDatabase } from "./persistence/database.js";
 import { writeMatchResult } from "./persistence/results-store.js";
@@ -66,7 +68,9 @@ async function main() {
     express: (app) => {
       const routes = express.Router();
       mountHealthRoutes(routes, { database, accepting: () => accepting });
+      mountLeaderboardRoutes(routes, database.db);
       app.use(routes);
+      app.use(errorHandler(logger));
     },
   });
 

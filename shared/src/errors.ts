@@ -23,6 +23,12 @@ export const ErrorCode = {
   InvalidMove: "INVALID_MOVE",
   /** Authentication is missing, invalid or expired. */
   Unauthorized: "UNAUTHORIZED",
+  /** HTTP: a query parameter or body failed validation. */
+  InvalidQuery: "INVALID_QUERY",
+  /** HTTP: no such resource (player, match, mode). */
+  NotFound: "NOT_FOUND",
+  /** HTTP: the node is draining or shutting down. */
+  Unavailable: "UNAVAILABLE",
   /** Something failed on the server; the room keeps running. */
   Internal: "INTERNAL",
 } as const;

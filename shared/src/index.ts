@@ -1,3 +1,5 @@
 export * from "./errors.js";
 export * from "./common.js";
+export * from "./ranks.js";
+export * from "./http.js";
 export * from "./race.js";

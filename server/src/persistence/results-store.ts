@@ -1,7 +1,7 @@
 import { eq, sql } from "drizzle-orm";
 import type { Db } from "./database.js";
 import { MatchResult } from "./match-result.js";
-import { factionStandings, matchParticipants, matches, players, quizAnswers } from "./schema.js";
+import { factionStandings, matchParticipants, matches, playerStats, players, quizAnswers } from "./schema.js";
 
 export type WriteOutcome = "written" | "duplicate";
 
@@ -53,6 +53,35 @@ export async function writeMatchResult(db: Db, input: MatchResult): Promise<Writ
           details: p.details,
         })),
       );
+      // leaderboard totals: completed matches only, humans only
+      const ranked = result.status === "completed" ? result.participants.filter((p) => !p.isBot) : [];
+      if (ranked.length > 0) {
+        await tx
+          .insert(playerStats)
+          .values(
+            ranked.map((p) => ({
+              playerId: p.playerId,
+              mode: result.mode,
+              displayName: p.displayName,
+              matches: 1,
+              wins: p.placement === 1 ? 1 : 0,
+              totalScore: p.score,
+              bestScore: p.score,
+              lastPlayedAt: endedAt,
+            })),
+          )
+          .onConflictDoUpdate({
+            target: [playerStats.playerId, playerStats.mode],
+            set: {
+              displayName: sql`excluded.display_name`,
+              matches: sql`${playerStats.matches} + 1`,
+              wins: sql`${playerStats.wins} + excluded.wins`,
+              totalScore: sql`${playerStats.totalScore} + excluded.total_score`,
+              bestScore: sql`greatest(${playerStats.bestScore}, excluded.best_score)`,
+              lastPlayedAt: sql`greatest(${playerStats.lastPlayedAt}, excluded.last_played_at)`,
+            },
+          });
+      }
       for (const p of result.participants) {
         if (p.reputationDelta === 0) continue;
         await tx

@@ -21,7 +21,33 @@ export const players = pgTable("players", {
   reputation: integer("reputation").notNull().default(0),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   lastSeenAt: timestamp("last_seen_at", { withTimezone: true }).notNull().defaultNow(),
-});
+}, (table) => [index("players_reputation_idx").on(table.reputation.desc(), table.id)]);
+
+/**
+ * Running totals per player and mode, updated in the same transaction as each match, so a
+ * leaderboard page is an index range read instead of an aggregation over every match.
+ */
+export const playerStats = pgTable(
+  "player_stats",
+  {
+    playerId: uuid("player_id")
+      .notNull()
+      .references(() => players.id),
+    mode: text("mode").notNull(),
+    displayName: text("display_name").notNull(),
+    matches: integer("matches").notNull().default(0),
+    wins: integer("wins").notNull().default(0),
+    totalScore: bigint("total_score", { mode: "number" }).notNull().default(0),
+    bestScore: integer("best_score").notNull().default(0),
+    lastPlayedAt: timestamp("last_played_at", { withTimezone: true }).notNull(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.playerId, table.mode] }),
+    index("player_stats_mode_total_idx").on(table.mode, table.totalScore.desc(), table.playerId),
+    index("player_stats_mode_best_idx").on(table.mode, table.bestScore.desc(), table.playerId),
+    index("player_stats_mode_wins_idx").on(table.mode, table.wins.desc(), table.playerId),
+  ],
+);
 
 /** One finished (or aborted) match. Its id is the idempotency key of every write. */
 export const matches = pgTable(
@@ -138,4 +164,4 @@ export const factionStandings = pgTable(
   (table) => [primaryKey({ columns: [table.matchId, table.faction] })],
 );
 
-export const schema = { players, matches, matchParticipants, quizQuestions, quizAnswers, factionStandings };
+export const schema = { players, playerStats, matches, matchParticipants, quizQuestions, quizAnswers, factionStandings };
