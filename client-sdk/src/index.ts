@@ -11,6 +11,8 @@ import {
   RaceServerMessage,
   RaceState,
   type ErrorPayload,
+  type GuestAuthResponse,
+  type HttpErrorBody,
   type RaceFinishedPayload,
   type RaceInput,
   type RaceJoinOptionsInput,
@@ -46,6 +48,8 @@ type MessageMap = Record<string, unknown>;
 /** A joined room with typed state, outgoing and incoming messages. */
 export class GameRoom<State, Outgoing extends MessageMap, Incoming extends MessageMap> {
   private readonly lastErrors: ErrorPayload[] = [];
+  /** The close code once the connection has ended. */
+  closeCode: number | undefined;
 
   /**
    * @param room the underlying @colyseus/sdk room; this class adds the types.
@@ -56,6 +60,9 @@ export class GameRoom<State, Outgoing extends MessageMap, Incoming extends Messa
     incoming: ReadonlyArray<keyof Incoming & string> = [],
   ) {
     for (const type of incoming) room.onMessage(type, () => {});
+    room.onLeave((code: number) => {
+      this.closeCode = code;
+    });
     room.onMessage(ERROR_MESSAGE, (payload: ErrorPayload) => {
       this.lastErrors.push(payload);
       if (this.lastErrors.length > 50) this.lastErrors.shift();
@@ -143,7 +150,9 @@ export class GameRoom<State, Outgoing extends MessageMap, Incoming extends Messa
     });
   }
 
+  /** Leaves the room; resolves at once if the connection is already closed (the SDK's would wait forever). */
   leave(consented = true): Promise<number> {
+    if (!this.room.connection?.isOpen) return Promise.resolve(this.closeCode ?? 1000);
     return this.room.leave(consented);
   }
 }
@@ -173,6 +182,31 @@ export class ArenaClient {
   constructor(readonly url: string, options: ConnectOptions = {}) {
     this.colyseus = new Client(url);
     if (options.token) this.token = options.token;
+  }
+
+  /**
+   * Gets a guest token from `POST /auth/guest` and uses it from now on. Call again with the same
+   * client to rename: the token it holds makes the server keep the player id.
+   */
+  async guest(name: string): Promise<GuestAuthResponse> {
+    const headers: Record<string, string> = { "content-type": "application/json" };
+    if (this.token) headers.authorization = `Bearer ${this.token}`;
+    const response = await fetch(new URL("/auth/guest", this.httpBase()), {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ name }),
+    });
+    const body = (await response.json()) as GuestAuthResponse | HttpErrorBody;
+    if (!response.ok || !("token" in body)) {
+      const error = body as HttpErrorBody;
+      throw new ArenaError(error.code ?? ErrorCode.Internal, error.message ?? `HTTP ${response.status}`, response.status);
+    }
+    this.token = body.token;
+    return body;
+  }
+
+  private httpBase(): string {
+    return this.url.replace(/^ws(s?):/, "http$1:");
   }
 
   set token(token: string | undefined) {

@@ -35,6 +35,29 @@ const Env = z.object({
     .describe("How long a race waits for more players once two are in."),
   RACE_COUNTDOWN_MS: z.coerce.number().int().min(0).max(60_000).default(3_000).describe("Countdown before the start signal."),
   RECONNECT_WINDOW_S: z.coerce.number().min(0).max(600).default(20).describe("Seconds a dropped client may rejoin its seat."),
+  AUTH_SECRET: z
+    .string()
+    .min(32, "must be at least 32 characters")
+    .optional()
+    .describe("Secret that signs player tokens (HS256). Required when NODE_ENV=production; otherwise a random one per process."),
+  AUTH_TOKEN_TTL_S: z.coerce.number().int().min(60).max(31_536_000).default(86_400).describe("Lifetime of a player token, seconds."),
+  ADMIN_TOKEN: z
+    .string()
+    .min(16, "must be at least 16 characters")
+    .optional()
+    .describe("Credential for the admin routes (/admin/*, Colyseus monitor). Unset: admin routes are not mounted."),
+  CORS_ORIGINS: z
+    .string()
+    .optional()
+    .describe("Comma-separated origins allowed to call the HTTP API from a browser, e.g. https://game.example.com. Unset: any origin, without credentials."),
+  TRUST_PROXY: z
+    .enum(["true", "false"])
+    .default("false")
+    .describe("Take the client IP from X-Forwarded-For / X-Real-IP (only behind a proxy you control)."),
+  HTTP_RATE_PER_MIN: z.coerce.number().int().min(1).default(120).describe("Matchmaking and auth requests allowed per client IP per minute (burst: the same number)."),
+  MSG_RATE_PER_S: z.coerce.number().int().min(1).default(30).describe("Room messages a client may send per second (sustained); bursts up to twice that."),
+  MSG_RATE_STRIKES: z.coerce.number().int().min(1).default(3).describe("Rate-limit warnings within 10 s before the client is disconnected."),
+  MAX_MESSAGE_BYTES: z.coerce.number().int().min(256).max(1_048_576).default(4096).describe("Largest WebSocket frame a client may send; larger frames close the connection (1009)."),
   POST_MATCH_LINGER_MS: z.coerce
     .number()
     .int()
@@ -62,6 +85,21 @@ function toConfig(env: z.output<typeof Env>) {
       countdownMs: env.RACE_COUNTDOWN_MS,
     },
     reconnectWindowSeconds: env.RECONNECT_WINDOW_S,
+    auth: {
+      secret: env.AUTH_SECRET,
+      tokenTtlSeconds: env.AUTH_TOKEN_TTL_S,
+      adminToken: env.ADMIN_TOKEN,
+    },
+    http: {
+      corsOrigins: env.CORS_ORIGINS?.split(",").map((o) => o.trim()).filter((o) => o.length > 0),
+      trustProxy: env.TRUST_PROXY === "true",
+      ratePerMinute: env.HTTP_RATE_PER_MIN,
+    },
+    limits: {
+      messagesPerSecond: env.MSG_RATE_PER_S,
+      strikes: env.MSG_RATE_STRIKES,
+      maxMessageBytes: env.MAX_MESSAGE_BYTES,
+    },
     postMatchLingerMs: env.POST_MATCH_LINGER_MS,
   };
 }
@@ -83,6 +121,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = Env.safeParse(relevant);
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`));
+  }
+  if (parsed.data.NODE_ENV === "production" && !parsed.data.AUTH_SECRET) {
+    throw new ConfigError(["AUTH_SECRET: required when NODE_ENV=production (tokens must verify on every node and survive restarts)"]);
   }
   return toConfig(parsed.data);
 }

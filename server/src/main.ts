@@ -1,13 +1,18 @@
 import "./node20-websocket.js";
+import { createServer } from "node:http";
 import path from "node:path";
 import { defineRoom, defineServer, matchMaker, type Presence, type MatchMakerDriver } from "@colyseus/core";
 import { WebSocketTransport } from "@colyseus/ws-transport";
+import { monitor } from "@colyseus/monitor";
 import express from "express";
 import { RACE_ROOM } from "@arena/shared";
 import { ConfigError, loadConfig, type Config } from "./config.js";
+import { TokenService } from "./auth/tokens.js";
+import { mountAuthRoutes } from "./http/auth.js";
 import { errorHandler } from "./http/errors.js";
 import { mountHealthRoutes } from "./http/health.js";
 import { mountLeaderboardRoutes } from "./http/leaderboards.js";
+import { CorsPolicy, limitRequestsPerIp, requireAdmin } from "./http/security.js";
 import { createLogger, type Logger } from "./observability/logger.js";
 import { openDatabase } from "./persistence/database.js";
 import { writeMatchResult } from "./persistence/results-store.js";
@@ -49,7 +54,26 @@ async function main() {
   });
   await results.start();
 
-  provideRoomServices({ config, logger, results, database });
+  if (!config.auth.secret) logger.warn("AUTH_SECRET is not set: tokens are signed with a random key and verify on this process only");
+  const tokens = new TokenService(config.auth.secret, config.auth.tokenTtlSeconds);
+  provideRoomServices({ config, logger, results, database, tokens });
+
+  // CORS for every response, Colyseus' matchmaking included (its default reflects any origin with credentials)
+  const cors = new CorsPolicy(config.http.corsOrigins);
+  const defaults: Record<string, string> = matchMaker.controller.DEFAULT_CORS_HEADERS;
+  delete defaults["Access-Control-Allow-Credentials"];
+  delete defaults["Access-Control-Allow-Origin"];
+  Object.assign(defaults, CorsPolicy.baseHeaders);
+  matchMaker.controller.getCorsHeaders = (headers: Headers) => cors.headersFor(headers.get("origin"));
+
+  const httpServer = createServer();
+  limitRequestsPerIp(httpServer, {
+    perMinute: config.http.ratePerMinute,
+    trustProxy: config.http.trustProxy,
+    cors,
+    prefixes: ["/matchmake/", "/auth/"],
+    onLimited: (url) => logger.warn({ url }, "HTTP request over the per-IP rate limit"),
+  });
 
   let accepting = true;
   const { presence, driver } = await scaleOut(config, logger);
@@ -57,7 +81,7 @@ async function main() {
     rooms: {
       [RACE_ROOM]: defineRoom(RaceRoom).filterBy(["trackLength", "maxPlayers", "lanes"]),
     },
-    transport: new WebSocketTransport(),
+    transport: new WebSocketTransport({ server: httpServer, maxPayload: config.limits.maxMessageBytes }),
     ...(presence ? { presence } : {}),
     ...(driver ? { driver } : {}),
     ...(config.publicAddress ? { publicAddress: config.publicAddress } : {}),
@@ -68,8 +92,13 @@ async function main() {
     express: (app) => {
       const routes = express.Router();
       mountHealthRoutes(routes, { database, accepting: () => accepting });
+      mountAuthRoutes(routes, tokens);
       mountLeaderboardRoutes(routes, database.db);
       app.use(routes);
+      if (config.auth.adminToken) {
+        app.use("/admin/monitor", requireAdmin(config.auth.adminToken), monitor());
+        logger.info("admin routes mounted at /admin/monitor");
+      }
       app.use(errorHandler(logger));
     },
   });

@@ -1,30 +1,38 @@
 import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
 import { eq } from "drizzle-orm";
-import { connect, type RaceFinishedPayload, type RaceRoom } from "@arena/client-sdk";
+import { type RaceFinishedPayload, type RaceRoom } from "@arena/client-sdk";
+import { player } from "./support/players.js";
 import { openDatabase } from "../src/persistence/database.js";
 import { matchParticipants, matches } from "../src/persistence/schema.js";
 import { silentLogger } from "./support/fixtures.js";
 import { TEST_DATABASE_URL, startServer, tempDir, type ServerProcess } from "./support/server-process.js";
 
-/** Plays one two-player race: one client matchmakes over plain HTTP, the other through the SDK. */
+/** Plays one two-player race: one client gets its token and seat over plain HTTP, the other uses the SDK. */
 async function playRace(server: ServerProcess): Promise<RaceFinishedPayload> {
-  const options = { trackLength: 50, maxPlayers: 2, name: "http-player" };
+  const options = { trackLength: 50, maxPlayers: 2 };
+  const auth = await fetch(`${server.url}/auth/guest`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ name: "http-player" }),
+  });
+  assert.equal(auth.status, 200);
+  const { token } = (await auth.json()) as { token: string };
   const response = await fetch(`${server.url}/matchmake/joinOrCreate/race`, {
     method: "POST",
-    headers: { "content-type": "application/json", accept: "application/json" },
+    headers: { "content-type": "application/json", accept: "application/json", authorization: `Bearer ${token}` },
     body: JSON.stringify(options),
   });
   assert.equal(response.status, 200);
   const reservation = (await response.json()) as { roomId: string; sessionId: string; name: string; processId: string };
   assert.equal(reservation.name, "race");
 
-  const sdkClient = connect(server.url);
+  const sdkClient = await player(server.url, "http-player");
   const { RaceRoom: RaceRoomClass, RaceState } = await import("@arena/client-sdk");
   const httpPlayer: RaceRoom = new RaceRoomClass(
     await sdkClient.colyseus.consumeSeatReservation(reservation as never, RaceState as never),
   );
-  const sdkPlayer = await connect(server.url).joinRace({ ...options, name: "sdk-player" });
+  const sdkPlayer = await (await player(server.url, "sdk-player")).joinRace(options);
   assert.equal(sdkPlayer.roomId, reservation.roomId);
 
   await sdkPlayer.waitFor((s) => s.phase === "racing");

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { connect, type RaceRoom } from "@arena/client-sdk";
+import { type RaceRoom } from "@arena/client-sdk";
+import { player } from "./support/players.js";
 import { startServer, type ServerProcess } from "./support/server-process.js";
 
 const WINDOW_SECONDS = 2;
@@ -16,8 +17,8 @@ describe(`reconnection (window ${WINDOW_SECONDS} s, on ${process.version})`, () 
 
   async function raceOfTwo(trackLength: number): Promise<[RaceRoom, RaceRoom]> {
     const options = { trackLength, maxPlayers: 2 };
-    const a = await connect(server.url).joinRace({ ...options, name: "steady" });
-    const b = await connect(server.url).joinRace({ ...options, name: "flaky" });
+    const a = await (await player(server.url, "steady")).joinRace(options);
+    const b = await (await player(server.url, "flaky")).joinRace(options);
     await a.waitFor((s) => s.phase === "racing");
     return [a, b];
   }
@@ -30,7 +31,7 @@ describe(`reconnection (window ${WINDOW_SECONDS} s, on ${process.version})`, () 
     await steady.waitFor((s) => s.racers.get(sessionId)?.connected === false);
     assert.equal(steady.state.racers.get(sessionId)!.dnf, false);
 
-    const back = await connect(server.url).reconnectRace(token);
+    const back = await (await player(server.url, "returning")).reconnectRace(token);
     assert.equal(back.sessionId, sessionId);
     await steady.waitFor((s) => s.racers.get(sessionId)?.connected === true);
     const timer = setInterval(() => back.input({ throttle: 1, steer: 0, boost: false }), 50);
@@ -46,7 +47,7 @@ describe(`reconnection (window ${WINDOW_SECONDS} s, on ${process.version})`, () 
     const token = flaky.reconnectionToken;
     await flaky.leave(false);
     await steady.waitFor((s) => s.racers.get(sessionId)?.dnf === true, (WINDOW_SECONDS + 3) * 1000);
-    await assert.rejects(connect(server.url).reconnectRace(token));
+    await assert.rejects((await player(server.url, "returning")).reconnectRace(token));
     await steady.leave();
   });
 });

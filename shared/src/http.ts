@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { GameMode } from "./common.js";
+import { DisplayName, GameMode } from "./common.js";
 import type { RankName } from "./ranks.js";
 
 /** Query of `GET /leaderboards/:mode`. */
@@ -95,4 +95,15 @@ export interface MatchResponse {
 export interface HttpErrorBody {
   code: string;
   message: string;
+}
+
+/** Body of `POST /auth/guest`. Send your previous token as `Authorization: Bearer ...` to keep your player id. */
+export const GuestAuthRequest = z.object({ name: DisplayName }).strict();
+export type GuestAuthRequest = z.infer<typeof GuestAuthRequest>;
+
+export interface GuestAuthResponse {
+  token: string;
+  playerId: string;
+  name: string;
+  expiresAt: string;
 }

@@ -1,6 +1,5 @@
 import { schema, t, type SchemaType } from "@colyseus/schema";
 import { z } from "zod";
-import { DisplayName } from "./common.js";
 
 /** Room name of the race mode. */
 export const RACE_ROOM = "race" as const;
@@ -27,9 +26,8 @@ export const RaceServerMessage = {
   Finished: "finished",
 } as const;
 
-/** Options a client may pass to join or create a race. Unknown keys are dropped. */
+/** Options a client may pass to join or create a race. Unknown keys are dropped; the name comes from the player token. */
 export const RaceJoinOptions = z.object({
-  name: DisplayName.default("Racer"),
   /** Track length in metres; short tracks make quick test races. */
   trackLength: z.number().int().min(RACE_LIMITS.minTrackLength).max(RACE_LIMITS.maxTrackLength).default(1000),
   maxPlayers: z.number().int().min(RACE_LIMITS.minPlayers).max(RACE_LIMITS.maxPlayers).default(4),

@@ -1,8 +1,10 @@
 import { randomInt, randomUUID } from "node:crypto";
-import { Room, ServerError, type Client } from "@colyseus/core";
+import { CloseCode, Room, ServerError, type AuthContext, type Client } from "@colyseus/core";
 import type { Schema } from "@colyseus/schema";
 import { ERROR_MESSAGE, ErrorCode, describeIssues, type ErrorPayload } from "@arena/shared";
 import type { z } from "zod";
+import { TokenError } from "../auth/tokens.js";
+import { TokenBucket } from "../lib/token-bucket.js";
 import type { Logger } from "../observability/logger.js";
 import type { MatchResult } from "../persistence/match-result.js";
 import { roomServices, type RoomServices } from "./services.js";
@@ -19,28 +21,44 @@ export interface JoinAuth<Options> {
   options: Options;
 }
 
-/** HTTP status used for rejected join options during matchmaking. */
+/** HTTP statuses of refused matchmaking requests. */
 export const INVALID_OPTIONS_STATUS = 400;
+export const UNAUTHORIZED_STATUS = 401;
 
 /**
- * Builds a room's static `onAuth`: validates the join options with the mode's zod schema while
- * matchmaking runs over HTTP, before any room is created or any seat reserved, so bad options
- * cost nothing and come back as `400 INVALID_OPTIONS: ...`.
+ * Builds a room's static `onAuth`, which Colyseus runs while matchmaking over HTTP, before any room
+ * is created or any seat reserved: it verifies the player token (the identity comes from it, never
+ * from the options) and validates the join options with the mode's zod schema. Failures cost
+ * nothing and come back as `401 UNAUTHORIZED: ...` or `400 INVALID_OPTIONS: ...`.
  */
-export function authenticateJoin<S extends z.ZodType<{ name: string }>>(optionsSchema: S) {
-  return async (_token: string | undefined, options: unknown): Promise<JoinAuth<z.output<S>>> => {
+export function authenticateJoin<S extends z.ZodType<object>>(optionsSchema: S) {
+  return async (token: string | undefined, options: unknown, context?: AuthContext): Promise<JoinAuth<z.output<S>>> => {
+    let identity: Identity;
+    try {
+      identity = await roomServices().tokens.verify(token ?? context?.token);
+    } catch (error) {
+      const reason = error instanceof TokenError ? error.message : "invalid token";
+      throw new ServerError(UNAUTHORIZED_STATUS, `${ErrorCode.Unauthorized}: ${reason}`);
+    }
     const parsed = optionsSchema.safeParse(options ?? {});
     if (!parsed.success) {
       throw new ServerError(INVALID_OPTIONS_STATUS, `${ErrorCode.InvalidOptions}: ${describeIssues(parsed.error)}`);
     }
     // normalise the options in place, so room filters and listings see the same values as the room
     if (options && typeof options === "object") Object.assign(options, parsed.data);
-    return {
-      identity: { playerId: randomUUID(), displayName: parsed.data.name },
-      options: parsed.data,
-    };
+    return { identity, options: parsed.data };
   };
 }
+
+/** Per-client message budget: a token bucket, and the warnings ("strikes") it has earned lately. */
+interface MessageBudget {
+  bucket: TokenBucket;
+  strikes: number[];
+  warnedAt: number;
+}
+
+/** Strikes older than this are forgiven. */
+const STRIKE_WINDOW_MS = 10_000;
 
 export type GameClient<Options> = Client<{ auth: JoinAuth<Options> }>;
 
@@ -53,10 +71,13 @@ export abstract class GameRoom<State extends Schema, Options> extends Room<{
   client: GameClient<Options>;
 }> {
   protected readonly services: RoomServices = roomServices();
+  /** Colyseus' own hard cap, far above ours: it only stops floods too fast for the warning path. */
+  override maxMessagesPerSecond = this.services.config.limits.messagesPerSecond * 10;
   readonly matchId: string = randomUUID();
   /** Seed of everything random in this match; stored with the result for replay. */
   readonly seed: number = randomInt(0, 0xffffffff);
   private roomLogger: Logger | undefined;
+  private readonly budgets = new WeakMap<Client, MessageBudget>();
 
   protected get log(): Logger {
     this.roomLogger ??= this.services.logger.child({ roomId: this.roomId, mode: this.roomName, matchId: this.matchId });
@@ -78,6 +99,7 @@ export abstract class GameRoom<State extends Schema, Options> extends Room<{
     handler: (client: GameClient<Options>, payload: z.output<S>) => void,
   ): void {
     this.onMessage(type, (client: GameClient<Options>, payload: unknown) => {
+      if (!this.admit(client)) return;
       const parsed = payloadSchema.safeParse(payload);
       if (!parsed.success) {
         this.sendError(client, ErrorCode.InvalidMessage, describeIssues(parsed.error), type);
@@ -90,8 +112,39 @@ export abstract class GameRoom<State extends Schema, Options> extends Room<{
   /** Answers message types this room does not know; call once in onCreate after the handlers. */
   protected rejectUnknownMessages(): void {
     this.onMessage("*", (client: GameClient<Options>, type: string | number) => {
+      if (!this.admit(client)) return;
       this.sendError(client, ErrorCode.UnknownMessage, `unknown message type "${String(type).slice(0, 64)}"`, String(type).slice(0, 64));
     });
+  }
+
+  /**
+   * Rate limit, before any parsing: a token bucket per client (MSG_RATE_PER_S, bursts of twice that).
+   * An empty bucket drops the message and earns a `RATE_LIMITED` warning (at most one a second);
+   * MSG_RATE_STRIKES warnings within 10 s disconnect the client. Other clients are not affected.
+   */
+  protected admit(client: Client): boolean {
+    const limits = this.services.config.limits;
+    const now = Date.now();
+    let budget = this.budgets.get(client);
+    if (!budget) {
+      budget = { bucket: new TokenBucket(limits.messagesPerSecond * 2, limits.messagesPerSecond, now), strikes: [], warnedAt: 0 };
+      this.budgets.set(client, budget);
+    }
+    if (budget.bucket.take(now)) return true;
+    if (now - budget.warnedAt >= 1000) {
+      budget.warnedAt = now;
+      budget.strikes = budget.strikes.filter((at) => now - at < STRIKE_WINDOW_MS);
+      budget.strikes.push(now);
+      if (budget.strikes.length >= limits.strikes) {
+        this.clientLog(client).warn({ strikes: budget.strikes.length }, "client disconnected for flooding");
+        this.sendError(client, ErrorCode.RateLimited, "too many messages: disconnected");
+        client.leave(CloseCode.WITH_ERROR);
+      } else {
+        this.clientLog(client).warn({ strikes: budget.strikes.length }, "client over the message rate");
+        this.sendError(client, ErrorCode.RateLimited, `too many messages (limit ${limits.messagesPerSecond}/s); slow down or be disconnected`);
+      }
+    }
+    return false;
   }
 
   protected sendError(client: Client, code: ErrorPayload["code"], message: string, cause?: string): void {

@@ -1,3 +1,4 @@
+import type { TokenService } from "../auth/tokens.js";
 import type { Config } from "../config.js";
 import type { Logger } from "../observability/logger.js";
 import type { Database } from "../persistence/database.js";
@@ -15,6 +16,8 @@ export interface RoomServices {
   results: ResultsSink;
   /** For reads a room needs while it runs (e.g. the quiz question bank). Results go through `results`. */
   database: Database;
+  /** Verifies player tokens during matchmaking. */
+  tokens: TokenService;
 }
 
 let provided: RoomServices | undefined;

@@ -1,0 +1,70 @@
+import { randomBytes, randomUUID } from "node:crypto";
+import { SignJWT, jwtVerify, errors } from "jose";
+
+/** Who a verified token says the caller is. */
+export interface PlayerClaims {
+  playerId: string;
+  displayName: string;
+}
+
+export const TOKEN_ISSUER = "arena";
+export const TOKEN_AUDIENCE = "arena-game";
+
+export class TokenError extends Error {
+  constructor(
+    readonly reason: "missing" | "expired" | "invalid",
+    message: string,
+  ) {
+    super(message);
+    this.name = "TokenError";
+  }
+}
+
+/** Signs and verifies player tokens (JWT, HS256) with one secret shared by every node. */
+export class TokenService {
+  private readonly key: Uint8Array;
+
+  constructor(
+    secret: string | undefined,
+    private readonly ttlSeconds: number,
+  ) {
+    // without a configured secret (development only) tokens verify on this process alone
+    this.key = new TextEncoder().encode(secret ?? randomBytes(48).toString("base64url"));
+  }
+
+  /** Issues a token for a new guest (fresh id) or a returning one (their id). */
+  async issue(displayName: string, playerId: string = randomUUID()): Promise<{ token: string; playerId: string; expiresAt: string }> {
+    const now = Math.floor(Date.now() / 1000);
+    const expires = now + this.ttlSeconds;
+    const token = await new SignJWT({ name: displayName, kind: "guest" })
+      .setProtectedHeader({ alg: "HS256", typ: "JWT" })
+      .setSubject(playerId)
+      .setIssuer(TOKEN_ISSUER)
+      .setAudience(TOKEN_AUDIENCE)
+      .setIssuedAt(now)
+      .setExpirationTime(expires)
+      .sign(this.key);
+    return { token, playerId, expiresAt: new Date(expires * 1000).toISOString() };
+  }
+
+  async verify(token: string | null | undefined): Promise<PlayerClaims> {
+    if (!token) throw new TokenError("missing", "a player token is required (POST /auth/guest)");
+    try {
+      const { payload } = await jwtVerify(token, this.key, {
+        issuer: TOKEN_ISSUER,
+        audience: TOKEN_AUDIENCE,
+        algorithms: ["HS256"],
+        requiredClaims: ["sub", "exp"],
+      });
+      const name = payload.name;
+      if (typeof payload.sub !== "string" || !/^[0-9a-f-]{36}$/i.test(payload.sub) || typeof name !== "string") {
+        throw new TokenError("invalid", "token lacks a player id or name");
+      }
+      return { playerId: payload.sub, displayName: name };
+    } catch (error) {
+      if (error instanceof TokenError) throw error;
+      if (error instanceof errors.JWTExpired) throw new TokenError("expired", "token expired");
+      throw new TokenError("invalid", "token is not valid for this server");
+    }
+  }
+}
