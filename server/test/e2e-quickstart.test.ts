@@ -82,7 +82,7 @@ describe("quick start, end to end", () => {
 
   it("`npm start` on embedded defaults: the result lands in the PGlite data folder", async () => {
     const dataDir = await tempDir();
-    const server = await startServer({ command: ["npm", "start"], env: { DATA_DIR: dataDir } });
+    const server = await startServer({ command: ["npm", "start"], env: { DATA_DIR: dataDir, DATABASE_URL: "" } });
     servers.push(server);
     const finished = await playRace(server);
     await server.waitForLog((line) => line.msg === "match result stored" && line.matchId === finished.matchId);

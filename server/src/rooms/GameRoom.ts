@@ -152,6 +152,24 @@ export abstract class GameRoom<State extends Schema, Options> extends Room<{
     client.send(ERROR_MESSAGE, payload);
   }
 
+  /**
+   * A connection dropped without a goodbye: hold the seat for RECONNECT_WINDOW_S (the mode shows the
+   * player as disconnected meanwhile); `onLeave` follows if nobody comes back. A client the server
+   * itself closed (flooding, protocol errors: code 4002) gets no seat to come back to.
+   * Not awaited: Colyseus only closes the socket once this returns.
+   */
+  override onDrop(client: GameClient<Options>, code?: number): void {
+    if (code === CloseCode.WITH_ERROR) return;
+    this.onSeatHeld(client);
+    this.clientLog(client).info({ code }, "connection dropped; seat held for reconnection");
+    this.allowReconnection(client, this.services.config.reconnectWindowSeconds).catch(() => {
+      // window over: Colyseus calls onLeave
+    });
+  }
+
+  /** The player's connection dropped and the seat is held (show them as disconnected). */
+  protected onSeatHeld(_client: GameClient<Options>): void {}
+
   /** Any exception in room code lands here instead of taking the process down. */
   override onUncaughtException(error: Error, methodName: string): void {
     this.log.error({ err: error, method: methodName }, "uncaught exception in room");

@@ -141,6 +141,8 @@ export async function startServer(options: StartOptions = {}): Promise<ServerPro
     PORT: String(port),
     HOST: "127.0.0.1",
     DATA_DIR: options.env?.DATA_DIR ?? (await tempDir()),
+    // real PostgreSQL by default (fast start); pass DATABASE_URL: "" for the embedded PGlite
+    DATABASE_URL: TEST_DATABASE_URL,
     LOG_LEVEL: "info",
     RACE_COUNTDOWN_MS: "300",
     RACE_LOBBY_TIMEOUT_MS: "2000",

@@ -80,11 +80,9 @@ export class RaceRoom extends GameRoom<RaceState, RaceJoinOptions> {
     this.updateLobby();
   }
 
-  override async onDrop(client: RaceClient) {
+  protected override onSeatHeld(client: RaceClient) {
     const racer = this.state.racers.get(client.sessionId);
     if (racer) racer.connected = false;
-    this.clientLog(client).info("racer dropped; seat held for reconnection");
-    await this.allowReconnection(client, this.services.config.reconnectWindowSeconds);
   }
 
   override onReconnect(client: RaceClient) {
