@@ -3,7 +3,7 @@ import path from "node:path";
 import { defineRoom, defineServer, matchMaker, type Presence, type MatchMakerDriver } from "@colyseus/core";
 import { WebSocketTransport } from "@colyseus/ws-transport";
 import express from "express";
-import { RACE_ROOM } from "@arena/shared";
+import { RACE_ROOM, WAR_ROOM } from "@arena/shared";
 import { ConfigError, loadConfig, type Config } from "./config.js";
 import { mountHealthRoutes } from "./http/health.js";
 import { createLogger, type Logger } from "./observability/logger.js";
@@ -11,6 +11,7 @@ import { openDatabase } from "./persistence/database.js";
 import { writeMatchResult } from "./persistence/results-store.js";
 import { ResultsWriter } from "./persistence/results-writer.js";
 import { RaceRoom } from "./rooms/race/RaceRoom.js";
+import { WarRoom } from "./rooms/war/WarRoom.js";
 import { provideRoomServices } from "./rooms/services.js";
 
 function readConfig(): Config {
@@ -54,6 +55,7 @@ async function main() {
   const server = defineServer({
     rooms: {
       [RACE_ROOM]: defineRoom(RaceRoom).filterBy(["trackLength", "maxPlayers", "lanes"]),
+      [WAR_ROOM]: defineRoom(WarRoom).filterBy(["factions", "maxPlayers", "scoreLimit", "timeLimit"]),
     },
     transport: new WebSocketTransport(),
     ...(presence ? { presence } : {}),
