@@ -240,6 +240,27 @@ describe("war room over real WebSockets, with PostgreSQL", () => {
     assert.deepEqual(rows.map((r) => [r.isBot, (r.details as { leftEarly: boolean }).leftEarly]).sort(), [[false, true], [false, true], [true, false], [true, false]]);
   });
 
+  it("records a running war as aborted when its server shuts down, replayable to the stored standings", async () => {
+    const own = await startServer({ env: { DATABASE_URL: TEST_DATABASE_URL, WAR_LOBBY_TIMEOUT_MS: "0" } });
+    try {
+      const war = await connect(own.url).joinWar({ name: "last-one", maxPlayers: 2, timeLimit: 60, scoreLimit: 404 });
+      await war.waitFor((s) => s.phase === "playing" && s.elapsedS >= 1, 5_000);
+      const matchId = war.state.matchId;
+      assert.equal(await own.stop("SIGTERM"), 0);
+
+      const [match] = await eventually(() => database.db.select().from(matches).where(eq(matches.id, matchId)));
+      assert.deepEqual([match?.status, (match?.summary as { reason: string }).reason], ["aborted", "shutdown"]);
+      const stored = await database.db.select().from(factionStandings).where(eq(factionStandings.matchId, matchId));
+      const replayed = replayWar(match!.seed, match!.settings as WarSettings, match!.replay as WarReplay);
+      assert.deepEqual(
+        replayed.factions.map((f) => [f.faction, f.placement, f.score]).sort(),
+        stored.map((s) => [s.faction, s.placement, s.score]).sort(),
+      );
+    } finally {
+      await own.stop();
+    }
+  });
+
   it("refuses invalid join options during matchmaking with a typed error", async () => {
     const client = connect(server.url);
     await assert.rejects(client.joinWar({ maxPlayers: 5 }), (error: Error & { code?: string }) => {
