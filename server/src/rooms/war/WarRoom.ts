@@ -39,6 +39,7 @@ interface HumanSeat {
   playerId: string;
   name: string;
   seat: number;
+  connected: boolean;
 }
 
 /** A join option lowers the server's limit; 0 (left out) keeps it. */
@@ -104,7 +105,7 @@ export class WarRoom extends GameRoom<WarState, WarJoinOptions> {
     const choice = chooseSeat(this.holders, this.settings.factions, requested);
     if (!choice) throw new ServerError(409, "every seat is held by a human");
 
-    const human: HumanSeat = { sessionId: client.sessionId, playerId, name: displayName, seat: choice.seat };
+    const human: HumanSeat = { sessionId: client.sessionId, playerId, name: displayName, seat: choice.seat, connected: true };
     this.holders[choice.seat] = client.sessionId;
     this.humans.set(client.sessionId, human);
     this.everyone.set(playerId, { name: displayName, sessionId: client.sessionId });
@@ -122,8 +123,7 @@ export class WarRoom extends GameRoom<WarState, WarJoinOptions> {
   }
 
   override async onDrop(client: WarClient) {
-    if (!this.humans.has(client.sessionId) || this.view.phase === "finished") return;
-    this.view.setConnected(client.sessionId, false);
+    if (this.view.phase === "finished" || !this.markConnected(client, false)) return;
     this.clientLog(client).info("player dropped; seat held for reconnection");
     try {
       await this.allowReconnection(client, this.services.config.reconnectWindowSeconds);
@@ -133,8 +133,17 @@ export class WarRoom extends GameRoom<WarState, WarJoinOptions> {
   }
 
   override onReconnect(client: WarClient) {
-    this.view.setConnected(client.sessionId, true);
+    this.markConnected(client, true);
     this.clientLog(client).info("player reconnected");
+  }
+
+  /** Records and shows (at once, also in the lobby) whether a human's client is connected; false if not seated. */
+  private markConnected(client: WarClient, connected: boolean): boolean {
+    const human = this.humans.get(client.sessionId);
+    if (!human) return false;
+    human.connected = connected;
+    this.view.setConnected(client.sessionId, connected);
+    return true;
   }
 
   override onLeave(client: WarClient) {
@@ -257,11 +266,12 @@ export class WarRoom extends GameRoom<WarState, WarJoinOptions> {
     return participant.isBot ? botName(participant.seat) : (this.everyone.get(participant.playerId)?.name ?? "Soldier");
   }
 
-  /** State key and name of whoever plays a seat: humans by session id, bots by seat. */
-  private readonly identify = (participant: ParticipantSim) => ({
-    key: participant.isBot ? `bot-${participant.seat}` : (this.everyone.get(participant.playerId)?.sessionId ?? participant.playerId),
-    name: this.nameOf(participant),
-  });
+  /** State key, name and connection of whoever plays a seat: humans by session id, bots by seat. */
+  private readonly identify = (participant: ParticipantSim) => {
+    if (participant.isBot) return { key: `bot-${participant.seat}`, name: this.nameOf(participant), connected: true };
+    const sessionId = this.everyone.get(participant.playerId)?.sessionId ?? participant.playerId;
+    return { key: sessionId, name: this.nameOf(participant), connected: this.humans.get(sessionId)?.connected ?? false };
+  };
 
   private finish(sim: WarSim) {
     this.view.phase = "finished";

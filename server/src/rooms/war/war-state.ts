@@ -11,8 +11,8 @@ import { contribution, factionId } from "./scoring.js";
 import { factionOfSeat } from "./seats.js";
 import type { ParticipantSim, WarSettings, WarSim } from "./simulation.js";
 
-/** How the room names the player in a seat: state key and display name. */
-export type Identify = (participant: ParticipantSim) => { key: string; name: string };
+/** How the room knows the player in a seat: state key, display name, and whether their client is connected. */
+export type Identify = (participant: ParticipantSim) => { key: string; name: string; connected: boolean };
 
 const wireZone = (zone: number) => (zone < 0 ? NO_ZONE : zone);
 const wireFaction = (faction: number) => (faction === NEUTRAL ? "" : factionId(faction));
@@ -121,7 +121,7 @@ export class WarStateSync {
     for (const seat of sim.seats) {
       const occupant = sim.participants[seat.occupant]!;
       (occupant.isBot ? bots : humans)[seat.faction]!++;
-      const { key, name } = identify(occupant);
+      const { key, name, connected } = identify(occupant);
       const previousKey = this.seatKeys[seat.index];
       if (previousKey !== key) {
         if (previousKey !== undefined) state.players.delete(previousKey);
@@ -129,6 +129,7 @@ export class WarStateSync {
         this.seatKeys[seat.index] = key;
       }
       const player = state.players.get(key)!;
+      setIfChanged(player, "connected", connected);
       setIfChanged(player, "zone", wireZone(seat.zone));
       setIfChanged(player, "from", wireZone(seat.from));
       setIfChanged(player, "to", wireZone(seat.to));
