@@ -10,12 +10,20 @@ import {
   RaceMessage,
   RaceServerMessage,
   RaceState,
+  WAR_ROOM,
+  WarMessage,
+  WarServerMessage,
+  WarState,
   type ErrorPayload,
   type GuestAuthResponse,
   type HttpErrorBody,
   type RaceFinishedPayload,
   type RaceInput,
   type RaceJoinOptionsInput,
+  type WarFinishedPayload,
+  type WarJoinOptionsInput,
+  type WarMove,
+  type WarPlayer,
 } from "@arena/shared";
 
 export * from "@arena/shared";
@@ -171,6 +179,25 @@ export class RaceRoom extends GameRoom<RaceState, RaceOutgoing, RaceIncoming> {
   }
 }
 
+export type WarOutgoing = { [WarMessage.Move]: WarMove };
+export type WarIncoming = { [WarServerMessage.Finished]: WarFinishedPayload; [ERROR_MESSAGE]: ErrorPayload };
+
+export class WarRoom extends GameRoom<WarState, WarOutgoing, WarIncoming> {
+  constructor(room: Room) {
+    super(room, [WarServerMessage.Finished]);
+  }
+
+  /** Walks to an adjacent zone (`zone.neighbours`); the walk takes time, during which you are in no zone. */
+  move(to: number): void {
+    this.send(WarMessage.Move, { to });
+  }
+
+  /** This client's player: faction, zone or walk, contribution. Undefined before the state arrives. */
+  get me(): WarPlayer | undefined {
+    return this.state?.players?.get(this.sessionId);
+  }
+}
+
 export interface ConnectOptions {
   /** Guest or player token from `POST /auth/guest`; sent with matchmaking and the WebSocket. */
   token?: string;
@@ -226,6 +253,20 @@ export class ArenaClient {
   /** Takes a race seat back after a dropped connection, within the server's reconnection window. */
   async reconnectRace(reconnectionToken: string): Promise<RaceRoom> {
     return new RaceRoom(await this.reconnect(reconnectionToken, RaceState));
+  }
+
+  /**
+   * Joins a war with free seats that matches the options, or creates one. Seats held by bots count as
+   * free: joining a running war takes a bot's place. A full `faction` choice places you in the
+   * faction with the fewest humans instead (see `me.faction`).
+   */
+  async joinWar(options: WarJoinOptionsInput = {}): Promise<WarRoom> {
+    return new WarRoom(await this.join(WAR_ROOM, options, WarState));
+  }
+
+  /** Takes a war seat back after a dropped connection, within the server's reconnection window. */
+  async reconnectWar(reconnectionToken: string): Promise<WarRoom> {
+    return new WarRoom(await this.reconnect(reconnectionToken, WarState));
   }
 
   private async reconnect(reconnectionToken: string, rootSchema: new () => object): Promise<Room> {

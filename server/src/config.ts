@@ -64,6 +64,26 @@ const Env = z.object({
     .min(0)
     .default(30_000)
     .describe("How long a finished room stays open so clients can read the result."),
+  WAR_LOBBY_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(10_000)
+    .describe("How long a war lobby waits for more humans after the first one joined; then bots fill the free seats."),
+  WAR_TIME_LIMIT_S: z.coerce
+    .number()
+    .int()
+    .min(5)
+    .max(3600)
+    .default(600)
+    .describe("Length of a war match in seconds; join options may ask for less."),
+  WAR_SCORE_LIMIT: z.coerce
+    .number()
+    .int()
+    .min(5)
+    .max(100_000)
+    .default(1000)
+    .describe("Score that wins a war match; join options may ask for less."),
 });
 
 export type Config = ReturnType<typeof toConfig>;
@@ -101,6 +121,11 @@ function toConfig(env: z.output<typeof Env>) {
       maxMessageBytes: env.MAX_MESSAGE_BYTES,
     },
     postMatchLingerMs: env.POST_MATCH_LINGER_MS,
+    war: {
+      lobbyTimeoutMs: env.WAR_LOBBY_TIMEOUT_MS,
+      timeLimitS: env.WAR_TIME_LIMIT_S,
+      scoreLimit: env.WAR_SCORE_LIMIT,
+    },
   };
 }
 

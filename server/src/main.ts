@@ -5,7 +5,7 @@ import { defineRoom, defineServer, matchMaker, type Presence, type MatchMakerDri
 import { WebSocketTransport } from "@colyseus/ws-transport";
 import { monitor } from "@colyseus/monitor";
 import express from "express";
-import { RACE_ROOM } from "@arena/shared";
+import { RACE_ROOM, WAR_ROOM } from "@arena/shared";
 import { ConfigError, loadConfig, type Config } from "./config.js";
 import { TokenService } from "./auth/tokens.js";
 import { mountAuthRoutes } from "./http/auth.js";
@@ -18,6 +18,7 @@ import { openDatabase } from "./persistence/database.js";
 import { writeMatchResult } from "./persistence/results-store.js";
 import { ResultsWriter } from "./persistence/results-writer.js";
 import { RaceRoom } from "./rooms/race/RaceRoom.js";
+import { WarRoom } from "./rooms/war/WarRoom.js";
 import { provideRoomServices } from "./rooms/services.js";
 
 function readConfig(): Config {
@@ -80,6 +81,7 @@ async function main() {
   const server = defineServer({
     rooms: {
       [RACE_ROOM]: defineRoom(RaceRoom).filterBy(["trackLength", "maxPlayers", "lanes"]),
+      [WAR_ROOM]: defineRoom(WarRoom).filterBy(["factions", "maxPlayers", "scoreLimit", "timeLimit"]),
     },
     transport: new WebSocketTransport({ server: httpServer, maxPayload: config.limits.maxMessageBytes }),
     ...(presence ? { presence } : {}),

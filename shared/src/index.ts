@@ -3,3 +3,4 @@ export * from "./common.js";
 export * from "./ranks.js";
 export * from "./http.js";
 export * from "./race.js";
+export * from "./war.js";
