@@ -1,12 +1,13 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { eq, inArray } from "drizzle-orm";
-import { ErrorCode, NO_ZONE, connect, type WarJoinOptionsInput, type WarRoom } from "@arena/client-sdk";
+import { ErrorCode, NO_ZONE, type WarJoinOptionsInput, type WarRoom } from "@arena/client-sdk";
 import { openDatabase, type Database } from "../src/persistence/database.js";
 import { factionStandings, matchParticipants, matches, players } from "../src/persistence/schema.js";
 import { replayWar, type WarReplay } from "../src/rooms/war/replay.js";
 import type { WarSettings } from "../src/rooms/war/simulation.js";
 import { silentLogger } from "./support/fixtures.js";
+import { player } from "./support/players.js";
 import { TEST_DATABASE_URL, startServer, type ServerProcess } from "./support/server-process.js";
 
 const RECONNECT_WINDOW_S = 1;
@@ -58,8 +59,8 @@ describe("war room over real WebSockets, with PostgreSQL", () => {
 
   it("two humans and two bots play a war to the end; the result, bots flagged and reputation applied, is in PostgreSQL", async () => {
     const options: WarJoinOptionsInput = { maxPlayers: 4, timeLimit: 6, scoreLimit: 400 };
-    const red = await connect(server.url).joinWar({ ...options, name: "ada", faction: "red" });
-    const blue = await connect(server.url).joinWar({ ...options, name: "bob", faction: "blue" });
+    const red = await (await player(server.url, "ada")).joinWar({ ...options, faction: "red" });
+    const blue = await (await player(server.url, "bob")).joinWar({ ...options, faction: "blue" });
     assert.equal(red.roomId, blue.roomId);
 
     // the lobby times out with two humans in four seats: bots take the other two
@@ -135,7 +136,7 @@ describe("war room over real WebSockets, with PostgreSQL", () => {
   });
 
   it("answers bad moves with INVALID_MOVE and bad payloads with INVALID_MESSAGE; the client stays and nothing changes", async () => {
-    const war = await connect(server.url).joinWar({ name: "careful", maxPlayers: 2, timeLimit: 30, scoreLimit: 401 });
+    const war = await (await player(server.url, "careful")).joinWar({ maxPlayers: 2, timeLimit: 30, scoreLimit: 401 });
     const early = war.next("error");
     war.move(0);
     assert.equal((await early).code, ErrorCode.WrongPhase, "moves wait for the lobby to end");
@@ -179,12 +180,12 @@ describe("war room over real WebSockets, with PostgreSQL", () => {
 
   it("a human joining a running war takes a bot's seat; a full faction places the player in another one", async () => {
     const options: WarJoinOptionsInput = { maxPlayers: 4, timeLimit: 60, scoreLimit: 402 };
-    const first = await connect(server.url).joinWar({ ...options, name: "first", faction: "red" });
+    const first = await (await player(server.url, "first")).joinWar({ ...options, faction: "red" });
     await first.waitFor((s) => s.phase === "playing" && s.players.size === 4, 5_000);
     const botsBefore = [...first.state.players.entries()].filter(([, p]) => p.isBot).map(([key]) => key);
     assert.equal(botsBefore.length, 3);
 
-    const second = await connect(server.url).joinWar({ ...options, name: "second", faction: "blue" });
+    const second = await (await player(server.url, "second")).joinWar({ ...options, faction: "blue" });
     assert.equal(second.roomId, first.roomId, "a running war with bots has free seats");
     await first.waitFor((s) => s.players.get(second.sessionId) !== undefined, 3_000);
     const state = first.state;
@@ -196,31 +197,31 @@ describe("war room over real WebSockets, with PostgreSQL", () => {
     assert.equal([...state.players.values()].filter((p) => p.isBot).length, 2);
 
     // blue has one bot seat left: the third player gets it; the fourth asks for blue and lands in red
-    const third = await connect(server.url).joinWar({ ...options, name: "third", faction: "blue" });
+    const third = await (await player(server.url, "third")).joinWar({ ...options, faction: "blue" });
     await third.waitFor(() => third.me !== undefined, 3_000);
     assert.equal(third.me!.faction, "blue");
-    const fourth = await connect(server.url).joinWar({ ...options, name: "fourth", faction: "blue" });
+    const fourth = await (await player(server.url, "fourth")).joinWar({ ...options, faction: "blue" });
     await fourth.waitFor(() => fourth.me !== undefined, 3_000);
     assert.equal(fourth.me!.faction, "red", "blue is full of humans: the player joins the faction with a free seat");
     await first.waitFor((s) => [...s.players.values()].every((p) => !p.isBot), 3_000);
 
     // every seat is held by a human now: the next player gets another war
-    const fifth = await connect(server.url).joinWar({ ...options, name: "fifth" });
+    const fifth = await (await player(server.url, "fifth")).joinWar(options);
     assert.notEqual(fifth.roomId, first.roomId);
     await Promise.all([first, second, third, fourth, fifth].map((war) => war.leave()));
   });
 
   it("keeps a dropped player's seat within the reconnection window, then hands it to a bot; a war all humans left is recorded as aborted", async () => {
     const options: WarJoinOptionsInput = { maxPlayers: 2, timeLimit: 60, scoreLimit: 403 };
-    const steady = await connect(server.url).joinWar({ ...options, name: "steady" });
-    const flaky = await connect(server.url).joinWar({ ...options, name: "flaky" });
+    const steady = await (await player(server.url, "steady")).joinWar(options);
+    const flaky = await (await player(server.url, "flaky")).joinWar(options);
     await steady.waitFor((s) => s.phase === "playing", 3_000);
     const sessionId = flaky.sessionId;
     const matchId = steady.state.matchId;
 
     await flaky.leave(false); // connection lost, not a consented leave
     await steady.waitFor((s) => s.players.get(sessionId)?.connected === false, 3_000);
-    const back = await connect(server.url).reconnectWar(flaky.reconnectionToken);
+    const back = await (await player(server.url, "flaky-again")).reconnectWar(flaky.reconnectionToken);
     assert.equal(back.sessionId, sessionId);
     await steady.waitFor((s) => s.players.get(sessionId)?.connected === true, 3_000);
 
@@ -243,7 +244,7 @@ describe("war room over real WebSockets, with PostgreSQL", () => {
   it("records a running war as aborted when its server shuts down, replayable to the stored standings", async () => {
     const own = await startServer({ env: { DATABASE_URL: TEST_DATABASE_URL, WAR_LOBBY_TIMEOUT_MS: "0" } });
     try {
-      const war = await connect(own.url).joinWar({ name: "last-one", maxPlayers: 2, timeLimit: 60, scoreLimit: 404 });
+      const war = await (await player(own.url, "last-one")).joinWar({ maxPlayers: 2, timeLimit: 60, scoreLimit: 404 });
       await war.waitFor((s) => s.phase === "playing" && s.elapsedS >= 1, 5_000);
       const matchId = war.state.matchId;
       assert.equal(await own.stop("SIGTERM"), 0);
@@ -262,7 +263,7 @@ describe("war room over real WebSockets, with PostgreSQL", () => {
   });
 
   it("refuses invalid join options during matchmaking with a typed error", async () => {
-    const client = connect(server.url);
+    const client = await player(server.url, "picky");
     await assert.rejects(client.joinWar({ maxPlayers: 5 }), (error: Error & { code?: string }) => {
       assert.equal(error.code, ErrorCode.InvalidOptions);
       assert.match(error.message, /multiple of factions/);

@@ -1,6 +1,5 @@
 import { schema, t, type SchemaType } from "@colyseus/schema";
 import { z } from "zod";
-import { DisplayName } from "./common.js";
 
 /** Room name of the faction war mode. */
 export const WAR_ROOM = "war" as const;
@@ -60,7 +59,6 @@ const lowerLimit = (min: number, max: number) =>
  */
 export const WarJoinOptions = z
   .object({
-    name: DisplayName.default("Soldier"),
     /** Preferred faction. A full faction is not an error: the player joins the faction with the fewest humans. */
     faction: WarFactionId.optional(),
     factions: z.number().int().min(WAR_LIMITS.minFactions).max(WAR_LIMITS.maxFactions).default(2),

@@ -122,14 +122,9 @@ export class WarRoom extends GameRoom<WarState, WarJoinOptions> {
     this.updateLobby();
   }
 
-  override async onDrop(client: WarClient) {
-    if (this.view.phase === "finished" || !this.markConnected(client, false)) return;
-    this.clientLog(client).info("player dropped; seat held for reconnection");
-    try {
-      await this.allowReconnection(client, this.services.config.reconnectWindowSeconds);
-    } catch {
-      // the window closed: onLeave follows and hands the seat to its bot
-    }
+  /** After the reconnection window, onLeave hands the seat to its bot. */
+  protected override onSeatHeld(client: WarClient) {
+    if (this.view.phase !== "finished") this.markConnected(client, false);
   }
 
   override onReconnect(client: WarClient) {
