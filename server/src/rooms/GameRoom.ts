@@ -40,12 +40,18 @@ export function authenticateJoin<S extends z.ZodType<object>>(optionsSchema: S) 
       const reason = error instanceof TokenError ? error.message : "invalid token";
       throw new ServerError(UNAUTHORIZED_STATUS, `${ErrorCode.Unauthorized}: ${reason}`);
     }
-    const parsed = optionsSchema.safeParse(options ?? {});
+    // absent options mean defaults; anything else (null included) must be a valid options object
+    const parsed = optionsSchema.safeParse(options === undefined ? {} : options);
     if (!parsed.success) {
       throw new ServerError(INVALID_OPTIONS_STATUS, `${ErrorCode.InvalidOptions}: ${describeIssues(parsed.error)}`);
     }
-    // normalise the options in place, so room filters and listings see the same values as the room
-    if (options && typeof options === "object") Object.assign(options, parsed.data);
+    // normalise the options in place (unknown keys out, defaults in), so room filters, listings and
+    // onCreate see exactly what the room validated
+    if (options && typeof options === "object") {
+      const clean = parsed.data as Record<string, unknown>;
+      for (const key of Object.keys(options)) if (!Object.hasOwn(clean, key)) delete (options as Record<string, unknown>)[key];
+      Object.assign(options, clean);
+    }
     return { identity, options: parsed.data };
   };
 }
