@@ -12,11 +12,14 @@ import { mountAuthRoutes } from "./http/auth.js";
 import { errorHandler } from "./http/errors.js";
 import { mountHealthRoutes } from "./http/health.js";
 import { mountLeaderboardRoutes } from "./http/leaderboards.js";
-import { CorsPolicy, limitRequestsPerIp, requireAdmin } from "./http/security.js";
+import { installHttpFront } from "./http/front.js";
+import { CorsPolicy, requireAdmin } from "./http/security.js";
+import { Metrics } from "./observability/metrics.js";
 import { createLogger, type Logger } from "./observability/logger.js";
 import { openDatabase } from "./persistence/database.js";
 import { writeMatchResult } from "./persistence/results-store.js";
 import { ResultsWriter } from "./persistence/results-writer.js";
+import { roomCensus } from "./rooms/GameRoom.js";
 import { RaceRoom } from "./rooms/race/RaceRoom.js";
 import { WarRoom } from "./rooms/war/WarRoom.js";
 import { provideRoomServices } from "./rooms/services.js";
@@ -48,16 +51,24 @@ async function main() {
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger });
   await database.migrate();
 
+  let metrics: Metrics | undefined;
   const results = new ResultsWriter({
     write: (result) => writeMatchResult(database.db, result),
     journalPath: path.join(config.dataDir, "results-journal.jsonl"),
     logger: logger.child({ component: "results" }),
+    onWritten: (outcome, seconds) => {
+      metrics?.resultsWritten.labels(outcome).inc();
+      metrics?.resultsWriteDuration.observe(seconds);
+    },
+    onFailure: () => metrics?.resultsWriteFailures.inc(),
+    onRetry: () => metrics?.resultsRetries.inc(),
   });
+  metrics = new Metrics(roomCensus, () => results.depth);
   await results.start();
 
   if (!config.auth.secret) logger.warn("AUTH_SECRET is not set: tokens are signed with a random key and verify on this process only");
   const tokens = new TokenService(config.auth.secret, config.auth.tokenTtlSeconds);
-  provideRoomServices({ config, logger, results, database, tokens });
+  provideRoomServices({ config, logger, results, database, tokens, metrics });
 
   // CORS for every response, Colyseus' matchmaking included (its default reflects any origin with credentials)
   const cors = new CorsPolicy(config.http.corsOrigins);
@@ -68,12 +79,13 @@ async function main() {
   matchMaker.controller.getCorsHeaders = (headers: Headers) => cors.headersFor(headers.get("origin"));
 
   const httpServer = createServer();
-  limitRequestsPerIp(httpServer, {
-    perMinute: config.http.ratePerMinute,
-    trustProxy: config.http.trustProxy,
+  installHttpFront(httpServer, {
+    logger: logger.child({ component: "http" }),
+    metrics,
     cors,
-    prefixes: ["/matchmake/", "/auth/"],
-    onLimited: (url) => logger.warn({ url }, "HTTP request over the per-IP rate limit"),
+    trustProxy: config.http.trustProxy,
+    perMinute: config.http.ratePerMinute,
+    limitedPrefixes: ["/matchmake/", "/auth/"],
   });
 
   let accepting = true;
@@ -94,6 +106,10 @@ async function main() {
     express: (app) => {
       const routes = express.Router();
       mountHealthRoutes(routes, { database, accepting: () => accepting });
+      routes.get("/metrics", async (_req, res) => {
+        const { contentType, body } = await metrics.render();
+        res.type(contentType).send(body);
+      });
       mountAuthRoutes(routes, tokens);
       mountLeaderboardRoutes(routes, database.db);
       app.use(routes);

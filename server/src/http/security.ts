@@ -1,8 +1,7 @@
-import type { IncomingMessage, Server, ServerResponse } from "node:http";
+import type { IncomingMessage } from "node:http";
 import { timingSafeEqual } from "node:crypto";
 import type { RequestHandler } from "express";
 import { ErrorCode, type HttpErrorBody } from "@arena/shared";
-import { KeyedBuckets } from "../lib/token-bucket.js";
 
 /** CORS: configured origins get their origin back; without a list, any origin without credentials. */
 export class CorsPolicy {
@@ -33,48 +32,6 @@ export function clientIp(req: IncomingMessage, trustProxy: boolean): string {
     if (candidate) return candidate;
   }
   return req.socket.remoteAddress ?? "unknown";
-}
-
-export interface IpRateLimitOptions {
-  perMinute: number;
-  trustProxy: boolean;
-  cors: CorsPolicy;
-  /** Path prefixes the limit applies to. */
-  prefixes: readonly string[];
-  onLimited?: (path: string) => void;
-}
-
-/**
- * Per-IP token bucket in front of every HTTP listener, so it covers the Colyseus matchmaking routes
- * too (they are answered by Colyseus' own router, before Express). Over the limit: 429 with Retry-After.
- */
-export function limitRequestsPerIp(server: Server, options: IpRateLimitOptions): KeyedBuckets {
-  const buckets = new KeyedBuckets(options.perMinute, options.perMinute / 60);
-  const emit = server.emit.bind(server) as (event: string, ...args: unknown[]) => boolean;
-  server.emit = ((event: string, ...args: unknown[]) => {
-    if (event === "request") {
-      const [req, res] = args as [IncomingMessage, ServerResponse];
-      const path = req.url ?? "/";
-      if (req.method !== "OPTIONS" && options.prefixes.some((prefix) => path.startsWith(prefix))) {
-        const verdict = buckets.take(clientIp(req, options.trustProxy), Date.now());
-        if (!verdict.allowed) {
-          options.onLimited?.(path);
-          const retryAfter = Math.max(1, Math.ceil(verdict.retryAfterMs / 1000));
-          const body: HttpErrorBody = { code: ErrorCode.RateLimited, message: `too many requests; retry in ${retryAfter} s` };
-          res.writeHead(429, {
-            "Content-Type": "application/json",
-            "Retry-After": String(retryAfter),
-            ...CorsPolicy.baseHeaders,
-            ...options.cors.headersFor(req.headers.origin),
-          });
-          res.end(JSON.stringify(body));
-          return true;
-        }
-      }
-    }
-    return emit(event, ...args);
-  }) as typeof server.emit;
-  return buckets;
 }
 
 function safeEqual(a: string, b: string): boolean {

@@ -20,6 +20,7 @@ export interface ResultsWriterOptions {
   /** Hooks for metrics. */
   onWritten?: (outcome: WriteOutcome, seconds: number) => void;
   onFailure?: (error: unknown) => void;
+  onRetry?: (attempt: number) => void;
 }
 
 /**
@@ -39,8 +40,8 @@ export class ResultsWriter implements ResultsSink {
   private attempt = 0;
   private closed = false;
   private idleWaiters: Array<() => void> = [];
-  private readonly options: Required<Omit<ResultsWriterOptions, "onWritten" | "onFailure">> &
-    Pick<ResultsWriterOptions, "onWritten" | "onFailure">;
+  private readonly options: Required<Omit<ResultsWriterOptions, "onWritten" | "onFailure" | "onRetry">> &
+    Pick<ResultsWriterOptions, "onWritten" | "onFailure" | "onRetry">;
 
   constructor(options: ResultsWriterOptions) {
     this.options = { retryBaseMs: 200, retryMaxMs: 10_000, concurrency: 8, ...options };
@@ -152,6 +153,7 @@ export class ResultsWriter implements ResultsSink {
   private scheduleRetry(error: unknown, matchId: string) {
     if (this.closed || this.retryTimer) return;
     this.attempt++;
+    this.options.onRetry?.(this.attempt);
     const ceiling = Math.min(this.options.retryMaxMs, this.options.retryBaseMs * 2 ** Math.min(this.attempt - 1, 16));
     const delay = Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
     this.options.logger.warn(

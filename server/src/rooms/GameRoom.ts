@@ -1,11 +1,13 @@
 import { randomInt, randomUUID } from "node:crypto";
-import { CloseCode, Room, ServerError, type AuthContext, type Client } from "@colyseus/core";
+import type { EventEmitter } from "node:events";
+import { CloseCode, Room, ServerError, matchMaker, type AuthContext, type Client } from "@colyseus/core";
 import type { Schema } from "@colyseus/schema";
 import { ERROR_MESSAGE, ErrorCode, describeIssues, type ErrorPayload } from "@arena/shared";
 import type { z } from "zod";
 import { TokenError } from "../auth/tokens.js";
 import { TokenBucket } from "../lib/token-bucket.js";
 import type { Logger } from "../observability/logger.js";
+import type { RoomCensus } from "../observability/metrics.js";
 import type { MatchResult } from "../persistence/match-result.js";
 import { roomServices, type RoomServices } from "./services.js";
 
@@ -31,18 +33,21 @@ export const UNAUTHORIZED_STATUS = 401;
  * from the options) and validates the join options with the mode's zod schema. Failures cost
  * nothing and come back as `401 UNAUTHORIZED: ...` or `400 INVALID_OPTIONS: ...`.
  */
-export function authenticateJoin<S extends z.ZodType<object>>(optionsSchema: S) {
+export function authenticateJoin<S extends z.ZodType<object>>(mode: string, optionsSchema: S) {
   return async (token: string | undefined, options: unknown, context?: AuthContext): Promise<JoinAuth<z.output<S>>> => {
+    const services = roomServices();
     let identity: Identity;
     try {
-      identity = await roomServices().tokens.verify(token ?? context?.token);
+      identity = await services.tokens.verify(token ?? context?.token);
     } catch (error) {
+      services.metrics.messagesRejected.labels(mode, ErrorCode.Unauthorized).inc();
       const reason = error instanceof TokenError ? error.message : "invalid token";
       throw new ServerError(UNAUTHORIZED_STATUS, `${ErrorCode.Unauthorized}: ${reason}`);
     }
     // absent options mean defaults; anything else (null included) must be a valid options object
     const parsed = optionsSchema.safeParse(options === undefined ? {} : options);
     if (!parsed.success) {
+      services.metrics.messagesRejected.labels(mode, ErrorCode.InvalidOptions).inc();
       throw new ServerError(INVALID_OPTIONS_STATUS, `${ErrorCode.InvalidOptions}: ${describeIssues(parsed.error)}`);
     }
     // normalise the options in place (unknown keys out, defaults in), so room filters, listings and
@@ -68,6 +73,40 @@ const STRIKE_WINDOW_MS = 10_000;
 
 export type GameClient<Options> = Client<{ auth: JoinAuth<Options> }>;
 
+/** Rooms alive on this process, for the rooms/clients gauges. */
+const liveRooms = new Set<Room>();
+
+export const roomCensus: RoomCensus = {
+  count() {
+    const out = new Map<string, { rooms: number; clients: number }>();
+    // every registered mode reports, with zeros when it has no rooms
+    for (const mode of Object.keys(matchMaker.getAllHandlers())) out.set(mode, { rooms: 0, clients: 0 });
+    for (const room of liveRooms) {
+      const entry = out.get(room.roomName) ?? { rooms: 0, clients: 0 };
+      entry.rooms++;
+      entry.clients += room.clients.length;
+      out.set(room.roomName, entry);
+    }
+    return out;
+  },
+};
+
+/** Protocol code (low 5 bits of byte 0) → kind of bytes, for `arena_bytes_sent_total`. */
+function frameKind(frame: Uint8Array | Buffer): "patch" | "full_state" | "message" | "other" {
+  switch ((frame[0] ?? 0) & 0x1f) {
+    case 15:
+      return "patch";
+    case 14:
+      return "full_state";
+    case 13:
+      return "message";
+    default:
+      return "other";
+  }
+}
+
+type Socket = { send: (data: Uint8Array | Buffer, ...rest: unknown[]) => void };
+
 /**
  * Behaviour every mode shares: typed errors for bad messages, a crash guard around all room code,
  * a logger bound to the room, and the hand-off of the match result.
@@ -84,6 +123,116 @@ export abstract class GameRoom<State extends Schema, Options> extends Room<{
   readonly seed: number = randomInt(0, 0xffffffff);
   private roomLogger: Logger | undefined;
   private readonly budgets = new WeakMap<Client, MessageBudget>();
+  private matchStartedAt: number | undefined;
+
+  constructor() {
+    super();
+    liveRooms.add(this);
+    // Colyseus emits "disconnect" once a room is disposed (or discarded after a failed onCreate)
+    (this as unknown as { _events: EventEmitter })._events.once("disconnect", () => liveRooms.delete(this));
+  }
+
+  /** Metric children bound to this room's mode, made once (label lookups are not free per message). */
+  private get meters() {
+    const mode = this.roomName;
+    const m = this.services.metrics;
+    this.boundMeters ??= {
+      tick: m.tickDuration.labels(mode),
+      ticks: m.ticks.labels(mode),
+      lateTicks: m.lateTicks.labels(mode),
+      bytes: {
+        patch: m.bytesSent.labels(mode, "patch"),
+        full_state: m.bytesSent.labels(mode, "full_state"),
+        message: m.bytesSent.labels(mode, "message"),
+        other: m.bytesSent.labels(mode, "other"),
+      },
+      received: new Map<string, ReturnType<typeof m.messagesReceived.labels>>(),
+      rejected: new Map<string, ReturnType<typeof m.messagesRejected.labels>>(),
+    };
+    return this.boundMeters;
+  }
+  private boundMeters: {
+    tick: { observe(v: number): void };
+    ticks: { inc(v?: number): void };
+    lateTicks: { inc(v?: number): void };
+    bytes: Record<ReturnType<typeof frameKind>, { inc(v?: number): void }>;
+    received: Map<string, { inc(v?: number): void }>;
+    rejected: Map<string, { inc(v?: number): void }>;
+  } | undefined;
+
+  private countReceived(type: string) {
+    const meters = this.meters;
+    let child = meters.received.get(type);
+    if (!child) meters.received.set(type, (child = this.services.metrics.messagesReceived.labels(this.roomName, type)));
+    child.inc();
+  }
+
+  private countRejected(reason: string) {
+    const meters = this.meters;
+    let child = meters.rejected.get(reason);
+    if (!child) meters.rejected.set(reason, (child = this.services.metrics.messagesRejected.labels(this.roomName, reason)));
+    child.inc();
+  }
+
+  /** Counts what is written to a client's socket, by kind of frame (patches, full state, messages). */
+  private meterSocket(client: Client) {
+    const socket = client.ref as unknown as Socket;
+    if ((socket as { metered?: boolean }).metered) return;
+    const send = socket.send.bind(socket);
+    const bytes = this.meters.bytes;
+    socket.send = (data, ...rest) => {
+      bytes[frameKind(data)].inc(data.byteLength);
+      send(data, ...rest);
+    };
+    (socket as { metered?: boolean }).metered = true;
+  }
+
+  /**
+   * Runs `step` at TICK_RATE_HZ and measures it: tick duration, and late ticks (a gap of more than
+   * one and a half intervals since the previous tick: the event loop was too busy).
+   */
+  protected startTicking(step: () => void): void {
+    const intervalMs = 1000 / this.services.config.tickRateHz;
+    const meters = this.meters;
+    let previous = performance.now();
+    this.setTimestep(() => {
+      const start = performance.now();
+      if (start - previous > intervalMs * 1.5) meters.lateTicks.inc();
+      previous = start;
+      step();
+      meters.ticks.inc();
+      meters.tick.observe((performance.now() - start) / 1000);
+    }, intervalMs);
+  }
+
+  protected stopTicking(): void {
+    this.setTimestep(undefined);
+  }
+
+  /** Call when the match leaves its lobby. */
+  protected matchStarted(): void {
+    this.matchStartedAt = Date.now();
+    this.services.metrics.matchesStarted.labels(this.roomName).inc();
+  }
+
+  /** Colyseus calls this; modes implement `playerJoined`. */
+  override onJoin(client: GameClient<Options>, _options: unknown, auth?: JoinAuth<Options>): void | Promise<void> {
+    if (!auth) throw new ServerError(UNAUTHORIZED_STATUS, `${ErrorCode.Unauthorized}: join without matchmaking`);
+    this.meterSocket(client);
+    return this.playerJoined(client, auth);
+  }
+
+  /** A player took a seat (identity and validated options from matchmaking). Throw to refuse the join. */
+  protected abstract playerJoined(client: GameClient<Options>, auth: JoinAuth<Options>): void | Promise<void>;
+
+  override onReconnect(client: GameClient<Options>): void {
+    this.meterSocket(client);
+    this.clientLog(client).info("player reconnected");
+    this.seatResumed(client);
+  }
+
+  /** A held seat was taken back within the reconnection window. */
+  protected seatResumed(_client: GameClient<Options>): void {}
 
   protected get log(): Logger {
     this.roomLogger ??= this.services.logger.child({ roomId: this.roomId, mode: this.roomName, matchId: this.matchId });
@@ -105,6 +254,7 @@ export abstract class GameRoom<State extends Schema, Options> extends Room<{
     handler: (client: GameClient<Options>, payload: z.output<S>) => void,
   ): void {
     this.onMessage(type, (client: GameClient<Options>, payload: unknown) => {
+      this.countReceived(type);
       if (!this.admit(client)) return;
       const parsed = payloadSchema.safeParse(payload);
       if (!parsed.success) {
@@ -118,6 +268,7 @@ export abstract class GameRoom<State extends Schema, Options> extends Room<{
   /** Answers message types this room does not know; call once in onCreate after the handlers. */
   protected rejectUnknownMessages(): void {
     this.onMessage("*", (client: GameClient<Options>, type: string | number) => {
+      this.countReceived("unknown");
       if (!this.admit(client)) return;
       this.sendError(client, ErrorCode.UnknownMessage, `unknown message type "${String(type).slice(0, 64)}"`, String(type).slice(0, 64));
     });
@@ -137,24 +288,34 @@ export abstract class GameRoom<State extends Schema, Options> extends Room<{
       this.budgets.set(client, budget);
     }
     if (budget.bucket.take(now)) return true;
+    this.countRejected(ErrorCode.RateLimited);
     if (now - budget.warnedAt >= 1000) {
       budget.warnedAt = now;
       budget.strikes = budget.strikes.filter((at) => now - at < STRIKE_WINDOW_MS);
       budget.strikes.push(now);
       if (budget.strikes.length >= limits.strikes) {
         this.clientLog(client).warn({ strikes: budget.strikes.length }, "client disconnected for flooding");
-        this.sendError(client, ErrorCode.RateLimited, "too many messages: disconnected");
+        this.services.metrics.clientsDisconnected.labels(this.roomName, "flooding").inc();
+        this.sendPayload(client, { code: ErrorCode.RateLimited, message: "too many messages: disconnected" });
         client.leave(CloseCode.WITH_ERROR);
       } else {
         this.clientLog(client).warn({ strikes: budget.strikes.length }, "client over the message rate");
-        this.sendError(client, ErrorCode.RateLimited, `too many messages (limit ${limits.messagesPerSecond}/s); slow down or be disconnected`);
+        this.sendPayload(client, {
+          code: ErrorCode.RateLimited,
+          message: `too many messages (limit ${limits.messagesPerSecond}/s); slow down or be disconnected`,
+        });
       }
     }
     return false;
   }
 
+  /** Refuses what a client sent: a typed `error` message to that client, counted by reason. */
   protected sendError(client: Client, code: ErrorPayload["code"], message: string, cause?: string): void {
-    const payload: ErrorPayload = cause === undefined ? { code, message } : { code, message, cause };
+    this.countRejected(code);
+    this.sendPayload(client, cause === undefined ? { code, message } : { code, message, cause });
+  }
+
+  private sendPayload(client: Client, payload: ErrorPayload): void {
     client.send(ERROR_MESSAGE, payload);
   }
 
@@ -183,6 +344,10 @@ export abstract class GameRoom<State extends Schema, Options> extends Room<{
 
   /** Hands the finished match to the results writer; the room does not wait for the database. */
   protected submitResult(result: MatchResult): void {
+    const metrics = this.services.metrics;
+    metrics.matchesEnded.labels(this.roomName, result.status).inc();
+    const startedAt = Date.parse(result.startedAt);
+    metrics.matchDuration.labels(this.roomName).observe(Math.max(0, Date.parse(result.endedAt) - startedAt) / 1000);
     this.services.results.submit(result).then(
       () => this.log.info({ status: result.status }, "match result submitted"),
       (err: unknown) => this.log.error({ err }, "match result could not be submitted"),

@@ -1,6 +1,7 @@
 import type { TokenService } from "../auth/tokens.js";
 import type { Config } from "../config.js";
 import type { Logger } from "../observability/logger.js";
+import type { Metrics } from "../observability/metrics.js";
 import type { Database } from "../persistence/database.js";
 import type { MatchResult } from "../persistence/match-result.js";
 
@@ -18,6 +19,7 @@ export interface RoomServices {
   database: Database;
   /** Verifies player tokens during matchmaking. */
   tokens: TokenService;
+  metrics: Metrics;
 }
 
 let provided: RoomServices | undefined;

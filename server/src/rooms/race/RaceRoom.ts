@@ -12,7 +12,7 @@ import {
   type RaceFinishedPayload,
   type RacePhase,
 } from "@arena/shared";
-import { GameRoom, authenticateJoin, type GameClient } from "../GameRoom.js";
+import { GameRoom, authenticateJoin, type GameClient, type JoinAuth } from "../GameRoom.js";
 import { createRace, isRacing, mergeControl, stepRace, type RaceSim, type TickInput } from "./simulation.js";
 import { logInput, raceStandings, type LoggedInput, type RaceSettings } from "./replay.js";
 import { generateTrack } from "./track.js";
@@ -30,7 +30,7 @@ interface Seat {
  * waiting → countdown (when full, or after the lobby timeout with two or more) → racing → finished.
  */
 export class RaceRoom extends GameRoom<RaceState, RaceJoinOptions> {
-  static override onAuth = authenticateJoin(RaceJoinOptions);
+  static override onAuth = authenticateJoin(RACE_ROOM, RaceJoinOptions);
 
   private settings!: RaceSettings;
   private readonly seats = new Map<string, Seat>();
@@ -64,12 +64,11 @@ export class RaceRoom extends GameRoom<RaceState, RaceJoinOptions> {
 
     this.onValidatedMessage(RaceMessage.Input, RaceInput, (client, input) => this.queueInput(client, input));
     this.rejectUnknownMessages();
-    this.setTimestep(() => this.tick(), 1000 / this.settings.tickRateHz);
+    this.startTicking(() => this.tick());
     this.log.info({ settings: this.settings, seed: this.seed }, "race created");
   }
 
-  override onJoin(client: RaceClient, _options: unknown, auth: RaceClient["auth"]) {
-    if (!auth) throw new Error("join without matchmaking auth");
+  protected override playerJoined(client: RaceClient, auth: JoinAuth<RaceJoinOptions>) {
     const slot = this.freeSlot();
     this.seats.set(client.sessionId, { slot, playerId: auth.identity.playerId, name: auth.identity.displayName });
     const racer = new Racer();
@@ -85,10 +84,9 @@ export class RaceRoom extends GameRoom<RaceState, RaceJoinOptions> {
     if (racer) racer.connected = false;
   }
 
-  override onReconnect(client: RaceClient) {
+  protected override seatResumed(client: RaceClient) {
     const racer = this.state.racers.get(client.sessionId);
     if (racer) racer.connected = true;
-    this.clientLog(client).info("racer reconnected");
   }
 
   override onLeave(client: RaceClient) {
@@ -174,6 +172,7 @@ export class RaceRoom extends GameRoom<RaceState, RaceJoinOptions> {
       if (this.countdownTicks <= 0) {
         this.state.phase = "racing" satisfies RacePhase;
         this.startedAt = new Date();
+        this.matchStarted();
         this.log.info("race started");
       }
     } else if (phase === "racing" && this.sim) {
@@ -220,7 +219,7 @@ export class RaceRoom extends GameRoom<RaceState, RaceJoinOptions> {
 
   private finish(sim: RaceSim) {
     this.state.phase = "finished" satisfies RacePhase;
-    this.setTimestep(undefined);
+    this.stopTicking();
     const endedAt = new Date();
     const startedAt = this.startedAt ?? endedAt;
     const bySlot = new Map([...this.seats].map(([sessionId, seat]) => [seat.slot, { sessionId, seat }]));

@@ -11,7 +11,7 @@ import {
   WarState,
   type WarFinishedPayload,
 } from "@arena/shared";
-import { GameRoom, authenticateJoin, type GameClient } from "../GameRoom.js";
+import { GameRoom, authenticateJoin, type GameClient, type JoinAuth } from "../GameRoom.js";
 import { botName } from "./bots.js";
 import { logInput, type LoggedWarInput, type WarReplay, type WarReplayPlayer } from "./replay.js";
 import { factionId, warStandings } from "./scoring.js";
@@ -53,7 +53,7 @@ const lowerOrKeep = (requested: number, serverLimit: number) => (requested > 0 ?
  * hands the seat back to its bot.
  */
 export class WarRoom extends GameRoom<WarState, WarJoinOptions> {
-  static override onAuth = authenticateJoin(WarJoinOptions);
+  static override onAuth = authenticateJoin(WAR_ROOM, WarJoinOptions);
 
   private settings!: WarSettings;
   private view!: WarStateSync;
@@ -90,12 +90,11 @@ export class WarRoom extends GameRoom<WarState, WarJoinOptions> {
 
     this.onValidatedMessage(WarMessage.Move, WarMove, (client, move) => this.queueMove(client, move));
     this.rejectUnknownMessages();
-    this.setTimestep(() => this.tick(), 1000 / this.settings.tickRateHz);
+    this.startTicking(() => this.tick());
     this.log.info({ settings: this.settings, seed: this.seed, zones: map.zones.length }, "war created");
   }
 
-  override onJoin(client: WarClient, _options: unknown, auth: WarClient["auth"]) {
-    if (!auth) throw new Error("join without matchmaking auth");
+  protected override playerJoined(client: WarClient, auth: JoinAuth<WarJoinOptions>) {
     const { playerId, displayName } = auth.identity;
     if (this.view.phase === "finished") throw new ServerError(409, "the war is over");
     if ([...this.humans.values()].some((h) => h.playerId === playerId)) {
@@ -127,9 +126,8 @@ export class WarRoom extends GameRoom<WarState, WarJoinOptions> {
     if (this.view.phase !== "finished") this.markConnected(client, false);
   }
 
-  override onReconnect(client: WarClient) {
+  protected override seatResumed(client: WarClient) {
     this.markConnected(client, true);
-    this.clientLog(client).info("player reconnected");
   }
 
   /** Records and shows (at once, also in the lobby) whether a human's client is connected; false if not seated. */
@@ -191,6 +189,7 @@ export class WarRoom extends GameRoom<WarState, WarJoinOptions> {
     // the room ends itself once the war is over, so a war everyone left still records its result
     this.autoDispose = false;
     this.startedAt = new Date();
+    this.matchStarted();
     this.view.phase = "playing";
     this.view.sync(sim, this.identify);
     this.log.info({ humans: humans.length, bots: this.settings.maxPlayers - humans.length }, "war started");
@@ -270,7 +269,7 @@ export class WarRoom extends GameRoom<WarState, WarJoinOptions> {
 
   private finish(sim: WarSim) {
     this.view.phase = "finished";
-    this.setTimestep(undefined);
+    this.stopTicking();
     void this.lock();
     const endedAt = new Date();
     const startedAt = this.startedAt ?? endedAt;

@@ -1,0 +1,161 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+
+/** Every metric name starts with this. */
+export const METRIC_PREFIX = "arena_";
+
+/** What the room gauges read at scrape time. */
+export interface RoomCensus {
+  /** Live rooms and connected clients per mode on this process. */
+  count(): Map<string, { rooms: number; clients: number }>;
+}
+
+/**
+ * The process's metrics. Labels are bounded: modes, message types a room registered, error codes,
+ * matchmaking methods and outcomes; never room ids, session ids or player ids.
+ */
+export class Metrics {
+  readonly registry = new Registry();
+
+  readonly matchesStarted: Counter<"mode">;
+  readonly matchesEnded: Counter<"mode" | "status">;
+  readonly matchDuration: Histogram<"mode">;
+  readonly tickDuration: Histogram<"mode">;
+  readonly ticks: Counter<"mode">;
+  readonly lateTicks: Counter<"mode">;
+  readonly messagesReceived: Counter<"mode" | "type">;
+  readonly messagesRejected: Counter<"mode" | "reason">;
+  readonly bytesSent: Counter<"mode" | "kind">;
+  readonly clientsDisconnected: Counter<"mode" | "reason">;
+  readonly matchmakingRequests: Counter<"method" | "outcome">;
+  readonly matchmakingDuration: Histogram<"method">;
+  readonly httpRequests: Counter<"route" | "status_class">;
+  readonly resultsWriteDuration: Histogram;
+  readonly resultsWritten: Counter<"outcome">;
+  readonly resultsWriteFailures: Counter;
+  readonly resultsRetries: Counter;
+  readonly resultsOutboxDepth: Gauge;
+
+  constructor(census: RoomCensus, outboxDepth: () => number) {
+    const registers = [this.registry];
+    const p = METRIC_PREFIX;
+    collectDefaultMetrics({ register: this.registry, prefix: p, eventLoopMonitoringPrecision: 10 });
+
+    new Gauge({
+      name: `${p}rooms_active`,
+      help: "Rooms alive on this process, by mode.",
+      labelNames: ["mode"],
+      registers,
+      collect() {
+        this.reset();
+        for (const [mode, { rooms }] of census.count()) this.set({ mode }, rooms);
+      },
+    });
+    new Gauge({
+      name: `${p}clients_connected`,
+      help: "Clients connected to rooms on this process, by mode.",
+      labelNames: ["mode"],
+      registers,
+      collect() {
+        this.reset();
+        for (const [mode, { clients }] of census.count()) this.set({ mode }, clients);
+      },
+    });
+    this.matchesStarted = new Counter({ name: `${p}matches_started_total`, help: "Matches that left their lobby.", labelNames: ["mode"], registers });
+    this.matchesEnded = new Counter({
+      name: `${p}matches_ended_total`,
+      help: "Matches that ended, by status (completed or aborted).",
+      labelNames: ["mode", "status"],
+      registers,
+    });
+    this.matchDuration = new Histogram({
+      name: `${p}match_duration_seconds`,
+      help: "Length of ended matches, from start to end.",
+      labelNames: ["mode"],
+      buckets: [5, 15, 30, 60, 120, 300, 600, 1200, 3600],
+      registers,
+    });
+    this.tickDuration = new Histogram({
+      name: `${p}tick_duration_seconds`,
+      help: "Time spent in one simulation tick.",
+      labelNames: ["mode"],
+      buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05],
+      registers,
+    });
+    this.ticks = new Counter({ name: `${p}ticks_total`, help: "Simulation ticks run.", labelNames: ["mode"], registers });
+    this.lateTicks = new Counter({
+      name: `${p}ticks_late_total`,
+      help: "Ticks that started more than half an interval after they were due.",
+      labelNames: ["mode"],
+      registers,
+    });
+    this.messagesReceived = new Counter({
+      name: `${p}messages_received_total`,
+      help: "Room messages received, by mode and message type (unregistered types count as 'unknown').",
+      labelNames: ["mode", "type"],
+      registers,
+    });
+    this.messagesRejected = new Counter({
+      name: `${p}messages_rejected_total`,
+      help: "Messages and joins refused, by mode and reason (the error code sent back).",
+      labelNames: ["mode", "reason"],
+      registers,
+    });
+    this.bytesSent = new Counter({
+      name: `${p}bytes_sent_total`,
+      help: "Bytes written to room clients, by mode and kind (patch, full_state, message, other).",
+      labelNames: ["mode", "kind"],
+      registers,
+    });
+    this.clientsDisconnected = new Counter({
+      name: `${p}clients_disconnected_total`,
+      help: "Clients the server disconnected, by mode and reason.",
+      labelNames: ["mode", "reason"],
+      registers,
+    });
+    this.matchmakingRequests = new Counter({
+      name: `${p}matchmaking_requests_total`,
+      help: "Matchmaking requests, by method and outcome (ok, invalid, unauthorized, rate_limited, unavailable, error).",
+      labelNames: ["method", "outcome"],
+      registers,
+    });
+    this.matchmakingDuration = new Histogram({
+      name: `${p}matchmaking_duration_seconds`,
+      help: "Time to answer a matchmaking request.",
+      labelNames: ["method"],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers,
+    });
+    this.httpRequests = new Counter({
+      name: `${p}http_requests_total`,
+      help: "HTTP requests other than matchmaking, by route group and status class.",
+      labelNames: ["route", "status_class"],
+      registers,
+    });
+    this.resultsWriteDuration = new Histogram({
+      name: `${p}results_write_duration_seconds`,
+      help: "Time to write one match result to the database (one transaction).",
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers,
+    });
+    this.resultsWritten = new Counter({
+      name: `${p}results_written_total`,
+      help: "Results confirmed by the database, by outcome (written, duplicate).",
+      labelNames: ["outcome"],
+      registers,
+    });
+    this.resultsWriteFailures = new Counter({ name: `${p}results_write_failures_total`, help: "Failed result writes (each is retried).", registers });
+    this.resultsRetries = new Counter({ name: `${p}results_retries_total`, help: "Retries scheduled by the results writer.", registers });
+    this.resultsOutboxDepth = new Gauge({
+      name: `${p}results_outbox_depth`,
+      help: "Results journaled on this node and not yet confirmed by the database.",
+      registers,
+      collect() {
+        this.set(outboxDepth());
+      },
+    });
+  }
+
+  async render(): Promise<{ contentType: string; body: string }> {
+    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+  }
+}
