@@ -41,6 +41,27 @@ const Env = z.object({
     .min(0)
     .default(30_000)
     .describe("How long a finished room stays open so clients can read the result."),
+  QUIZ_JOIN_WINDOW_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(600_000)
+    .default(5_000)
+    .describe("How long a quiz waits for more players once the minimum is in (it starts at once when full)."),
+  QUIZ_ANSWER_WINDOW_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .max(600_000)
+    .default(15_000)
+    .describe("How long players have to answer a quiz question."),
+  QUIZ_REVEAL_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(60_000)
+    .default(3_000)
+    .describe("How long a quiz shows the answer of a round before the next question."),
 });
 
 export type Config = ReturnType<typeof toConfig>;
@@ -63,6 +84,11 @@ function toConfig(env: z.output<typeof Env>) {
     },
     reconnectWindowSeconds: env.RECONNECT_WINDOW_S,
     postMatchLingerMs: env.POST_MATCH_LINGER_MS,
+    quiz: {
+      joinWindowMs: env.QUIZ_JOIN_WINDOW_MS,
+      answerWindowMs: env.QUIZ_ANSWER_WINDOW_MS,
+      revealMs: env.QUIZ_REVEAL_MS,
+    },
   };
 }
 

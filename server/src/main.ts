@@ -3,13 +3,14 @@ import path from "node:path";
 import { defineRoom, defineServer, matchMaker, type Presence, type MatchMakerDriver } from "@colyseus/core";
 import { WebSocketTransport } from "@colyseus/ws-transport";
 import express from "express";
-import { RACE_ROOM } from "@arena/shared";
+import { QUIZ_ROOM, RACE_ROOM } from "@arena/shared";
 import { ConfigError, loadConfig, type Config } from "./config.js";
 import { mountHealthRoutes } from "./http/health.js";
 import { createLogger, type Logger } from "./observability/logger.js";
 import { openDatabase } from "./persistence/database.js";
 import { writeMatchResult } from "./persistence/results-store.js";
 import { ResultsWriter } from "./persistence/results-writer.js";
+import { QuizRoom } from "./rooms/quiz/QuizRoom.js";
 import { RaceRoom } from "./rooms/race/RaceRoom.js";
 import { provideRoomServices } from "./rooms/services.js";
 
@@ -54,6 +55,7 @@ async function main() {
   const server = defineServer({
     rooms: {
       [RACE_ROOM]: defineRoom(RaceRoom).filterBy(["trackLength", "maxPlayers", "lanes"]),
+      [QUIZ_ROOM]: defineRoom(QuizRoom).filterBy(["minPlayers", "maxPlayers", "rounds", "category"]),
     },
     transport: new WebSocketTransport(),
     ...(presence ? { presence } : {}),
