@@ -7,7 +7,7 @@ import { connect, type QuizFinishedPayload, type QuizRoom, type QuizRoundResultP
 import { MIGRATIONS_FOLDER, openDatabase, type Database } from "../src/persistence/database.js";
 import { matchParticipants, matches, quizAnswers, quizQuestions } from "../src/persistence/schema.js";
 import { parseQuestionRow, type QuizQuestion } from "../src/rooms/quiz/questions.js";
-import { replayQuiz, type QuizReplay, type QuizSettings } from "../src/rooms/quiz/replay.js";
+import { answerRecord, replayQuiz, type QuizReplay, type QuizSettings } from "../src/rooms/quiz/replay.js";
 import { silentLogger } from "./support/fixtures.js";
 import { answering, autoAnswer, collectRoundResults, loadBank } from "./support/quiz-play.js";
 import { TEST_DATABASE_URL, startServer, tempDir, type ServerProcess } from "./support/server-process.js";
@@ -109,18 +109,7 @@ describe("quiz results in PostgreSQL", () => {
       const byPlayer = (rows: Array<{ playerId: string; placement: number; score: number }>) =>
         rows.map((r) => [r.playerId, r.placement, r.score]).sort((x, y) => String(x[0]).localeCompare(String(y[0])));
       assert.deepEqual(byPlayer(replayed.standings), byPlayer(participants));
-      assert.deepEqual(
-        replayed.answers.map(({ playerId, round, questionId, answer, correct, responseTimeMs, points }) => ({
-          playerId,
-          round,
-          questionId,
-          answer,
-          correct,
-          responseTimeMs,
-          points,
-        })),
-        stored,
-      );
+      assert.deepEqual(replayed.answers.map(answerRecord), stored);
     } finally {
       await database.close();
     }

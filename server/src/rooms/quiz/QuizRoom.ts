@@ -26,7 +26,7 @@ import {
   type PublicQuestion,
   type QuizQuestion,
 } from "./questions.js";
-import { scoreQuiz, type LoggedAnswer, type QuizReplay, type QuizSettings } from "./replay.js";
+import { answerRecord, scoreQuiz, type LoggedAnswer, type QuizReplay, type QuizSettings } from "./replay.js";
 import { scoreRound } from "./scoring.js";
 
 type QuizClient = GameClient<QuizJoinOptions>;
@@ -393,15 +393,7 @@ export class QuizRoom extends GameRoom<QuizState, QuizJoinOptions> {
         finishTimeMs: null,
         details: { correctAnswers: s.correctAnswers, left: s.seat.left },
       })),
-      quizAnswers: outcome.answers.map(({ playerId, round, questionId, answer, correct, responseTimeMs, points }) => ({
-        playerId,
-        round,
-        questionId,
-        answer,
-        correct,
-        responseTimeMs,
-        points,
-      })),
+      quizAnswers: outcome.answers.map(answerRecord),
     });
 
     const payload: QuizFinishedPayload = {

@@ -35,6 +35,11 @@ export interface RoundScoredAnswer extends ScoredAnswer {
   questionId: string;
 }
 
+/** The stored form of a scored answer: a `quiz_answers` row without the match id. */
+export function answerRecord({ playerId, round, questionId, answer, correct, responseTimeMs, points }: RoundScoredAnswer) {
+  return { playerId, round, questionId, answer, correct, responseTimeMs, points };
+}
+
 export interface QuizOutcome {
   answers: RoundScoredAnswer[];
   standings: RankedPlayer[];
