@@ -100,16 +100,17 @@ describe("quiz results in PostgreSQL", () => {
         })),
       );
       assert.equal(sent.length, 6, "both players answered all three rounds");
-      const key = (a: { round: number; playerId: string }) => `${a.round}:${a.playerId}`;
-      const stored = answers.map(({ matchId: _matchId, ...rest }) => rest).sort((x, y) => key(x).localeCompare(key(y)));
-      assert.deepEqual(stored, sent.sort((x, y) => key(x).localeCompare(key(y))));
+      const inOrder = <T extends { round: number; playerId: string }>(rows: T[]) =>
+        rows.sort((x, y) => `${x.round}:${x.playerId}`.localeCompare(`${y.round}:${y.playerId}`));
+      const stored = inOrder(answers.map(({ matchId: _matchId, ...rest }) => rest));
+      assert.deepEqual(stored, inOrder(sent));
 
       // the pure replay of the stored settings, replay and bank gives exactly the stored result
       const replayed = replayQuiz(settings, match!.replay as QuizReplay, [...bank.values()]);
       const byPlayer = (rows: Array<{ playerId: string; placement: number; score: number }>) =>
         rows.map((r) => [r.playerId, r.placement, r.score]).sort((x, y) => String(x[0]).localeCompare(String(y[0])));
       assert.deepEqual(byPlayer(replayed.standings), byPlayer(participants));
-      assert.deepEqual(replayed.answers.map(answerRecord), stored);
+      assert.deepEqual(inOrder(replayed.answers.map(answerRecord)), stored);
     } finally {
       await database.close();
     }

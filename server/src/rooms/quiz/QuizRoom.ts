@@ -83,14 +83,14 @@ export class QuizRoom extends GameRoom<QuizState, QuizJoinOptions> {
       revealMs,
     };
     this.maxClients = options.maxPlayers;
-    this.questions = await this.pickQuestions(options);
-
+    // the state first: patches (and onBeforePatch) already run while the bank loads
     const state = new QuizState();
     state.minPlayers = options.minPlayers;
     state.maxPlayers = options.maxPlayers;
     state.totalRounds = options.rounds;
     state.category = options.category;
     this.state = state;
+    this.questions = await this.pickQuestions(options);
 
     this.onValidatedMessage(QuizMessage.Answer, QuizAnswer, (client, answer) => this.receiveAnswer(client, answer));
     this.rejectUnknownMessages();
@@ -141,7 +141,9 @@ export class QuizRoom extends GameRoom<QuizState, QuizJoinOptions> {
     this.clientLog(client).info({ status }, "quiz player left");
   }
 
+  /** Runs before every patch, outside the crash guard: keep it trivial. */
   override onBeforePatch() {
+    if (!this.state) return;
     const left = this.phaseEndsAt === 0 ? 0 : Math.max(0, this.phaseEndsAt - this.now());
     this.state.countdownMs = Math.ceil(left / COUNTDOWN_STEP_MS) * COUNTDOWN_STEP_MS;
   }
