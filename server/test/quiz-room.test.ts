@@ -369,6 +369,30 @@ describe("quiz room over real WebSockets", () => {
     await Promise.all([steady.leave(), back.leave()]);
   });
 
+  it("after the reconnection window the dropped player is out, keeps the points and the token is refused", async () => {
+    const [steady, flaky] = (await join({ rounds: 4, minPlayers: 2, maxPlayers: 2, category: "sport" }, "steady", "gone")) as [
+      QuizRoom,
+      QuizRoom,
+    ];
+    await flaky.waitFor((s) => s.status === "question" && s.round === 1);
+    const question = questionOf(flaky.state.question.id);
+    flaky.answer(correctAnswer(question));
+    await steady.waitFor((s) => s.players.get(flaky.sessionId)?.answered === true);
+    const sessionId = flaky.sessionId;
+    const token = flaky.reconnectionToken;
+    await flaky.leave(false);
+    // steady stays silent, so the rounds run their full windows while the seat is held
+    await steady.waitFor((s) => s.status === "reveal" && s.round === 1, ANSWER_WINDOW_MS + 2_000);
+    const points = steady.state.players.get(sessionId)!.score;
+    assert.ok(points > 0);
+    await steady.waitFor((s) => s.players.get(sessionId)?.left === true, (RECONNECT_WINDOW_S + 2) * 1000);
+    assert.equal(steady.state.players.get(sessionId)!.score, points);
+    await assert.rejects(connect(server.url).reconnectQuiz(token));
+    const roomErrors = server.logs.filter((l) => l.roomId === steady.roomId && l.msg === "uncaught exception in room");
+    assert.deepEqual(roomErrors, [], "an expired reconnection window is no error");
+    await steady.leave();
+  });
+
   it("refuses invalid join options and categories without enough questions during matchmaking", async () => {
     const client = connect(server.url);
     for (const options of [{ rounds: 2 }, { rounds: 21 }, { minPlayers: 3, maxPlayers: 2 }, { maxPlayers: 17 }, { category: "Not A Slug!" }]) {

@@ -113,7 +113,12 @@ export class QuizRoom extends GameRoom<QuizState, QuizJoinOptions> {
     this.clientLog(client).info("quiz player dropped; seat held for reconnection");
     // the ones still connected may all have answered already
     this.closeRoundIfAllAnswered();
-    await this.allowReconnection(client, this.services.config.reconnectWindowSeconds);
+    try {
+      await this.allowReconnection(client, this.services.config.reconnectWindowSeconds);
+    } catch {
+      // the window ran out (or the room is closing): an expected end, and onLeave takes over
+      this.clientLog(client).info("reconnection window over");
+    }
   }
 
   override onReconnect(client: QuizClient) {
@@ -139,6 +144,16 @@ export class QuizRoom extends GameRoom<QuizState, QuizJoinOptions> {
       else this.closeRoundIfAllAnswered();
     }
     this.clientLog(client).info({ status }, "quiz player left");
+  }
+
+  /** A creation refused for its options (too few questions) is the client's mistake, not a server fault. */
+  override onUncaughtException(error: Error, methodName: string): void {
+    const cause = error.cause;
+    if (methodName === "onCreate" && cause instanceof ServerError && cause.code === INVALID_OPTIONS_STATUS) {
+      this.log.info({ reason: cause.message }, "quiz creation refused");
+      return;
+    }
+    super.onUncaughtException(error, methodName);
   }
 
   /** Runs before every patch, outside the crash guard: keep it trivial. */
