@@ -6,6 +6,10 @@ import { Client, ServerError, type Room } from "@colyseus/sdk";
 import {
   ERROR_MESSAGE,
   ErrorCode,
+  QUIZ_ROOM,
+  QuizMessage,
+  QuizServerMessage,
+  QuizState,
   RACE_ROOM,
   RaceMessage,
   RaceServerMessage,
@@ -17,6 +21,10 @@ import {
   type ErrorPayload,
   type GuestAuthResponse,
   type HttpErrorBody,
+  type QuizAnswer,
+  type QuizFinishedPayload,
+  type QuizJoinOptionsInput,
+  type QuizRoundResultPayload,
   type RaceFinishedPayload,
   type RaceInput,
   type RaceJoinOptionsInput,
@@ -198,6 +206,27 @@ export class WarRoom extends GameRoom<WarState, WarOutgoing, WarIncoming> {
   }
 }
 
+export type QuizOutgoing = { [QuizMessage.Answer]: QuizAnswer };
+export type QuizIncoming = {
+  [QuizServerMessage.RoundResult]: QuizRoundResultPayload;
+  [QuizServerMessage.Finished]: QuizFinishedPayload;
+  [ERROR_MESSAGE]: ErrorPayload;
+};
+
+export class QuizRoom extends GameRoom<QuizState, QuizOutgoing, QuizIncoming> {
+  constructor(room: Room) {
+    super(room, [QuizServerMessage.RoundResult, QuizServerMessage.Finished]);
+  }
+
+  /**
+   * Answers a round (by default the current one): an option index for a choice question, a number
+   * inside `question.minValue..maxValue` for a number question. One answer per round counts.
+   */
+  answer(answer: number, round: number = this.state.round): void {
+    this.send(QuizMessage.Answer, { round, answer });
+  }
+}
+
 export interface ConnectOptions {
   /** Guest or player token from `POST /auth/guest`; sent with matchmaking and the WebSocket. */
   token?: string;
@@ -267,6 +296,16 @@ export class ArenaClient {
   /** Takes a war seat back after a dropped connection, within the server's reconnection window. */
   async reconnectWar(reconnectionToken: string): Promise<WarRoom> {
     return new WarRoom(await this.reconnect(reconnectionToken, WarState));
+  }
+
+  /** Joins a quiz with free seats that matches the options, or creates one. */
+  async joinQuiz(options: QuizJoinOptionsInput = {}): Promise<QuizRoom> {
+    return new QuizRoom(await this.join(QUIZ_ROOM, options, QuizState));
+  }
+
+  /** Takes a quiz seat back after a dropped connection, within the server's reconnection window. */
+  async reconnectQuiz(reconnectionToken: string): Promise<QuizRoom> {
+    return new QuizRoom(await this.reconnect(reconnectionToken, QuizState));
   }
 
   private async reconnect(reconnectionToken: string, rootSchema: new () => object): Promise<Room> {

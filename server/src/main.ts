@@ -5,7 +5,7 @@ import { defineRoom, defineServer, matchMaker, type Presence, type MatchMakerDri
 import { WebSocketTransport } from "@colyseus/ws-transport";
 import { monitor } from "@colyseus/monitor";
 import express from "express";
-import { RACE_ROOM, WAR_ROOM } from "@arena/shared";
+import { QUIZ_ROOM, RACE_ROOM, WAR_ROOM } from "@arena/shared";
 import { ConfigError, loadConfig, type Config } from "./config.js";
 import { TokenService } from "./auth/tokens.js";
 import { mountAuthRoutes } from "./http/auth.js";
@@ -20,6 +20,7 @@ import { openDatabase } from "./persistence/database.js";
 import { writeMatchResult } from "./persistence/results-store.js";
 import { ResultsWriter } from "./persistence/results-writer.js";
 import { roomCensus } from "./rooms/GameRoom.js";
+import { QuizRoom } from "./rooms/quiz/QuizRoom.js";
 import { RaceRoom } from "./rooms/race/RaceRoom.js";
 import { WarRoom } from "./rooms/war/WarRoom.js";
 import { provideRoomServices } from "./rooms/services.js";
@@ -93,6 +94,7 @@ async function main() {
   const server = defineServer({
     rooms: {
       [RACE_ROOM]: defineRoom(RaceRoom).filterBy(["trackLength", "maxPlayers", "lanes"]),
+      [QUIZ_ROOM]: defineRoom(QuizRoom).filterBy(["minPlayers", "maxPlayers", "rounds", "category"]),
       [WAR_ROOM]: defineRoom(WarRoom).filterBy(["factions", "maxPlayers", "scoreLimit", "timeLimit"]),
     },
     transport: new WebSocketTransport({ server: httpServer, maxPayload: config.limits.maxMessageBytes }),

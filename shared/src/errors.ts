@@ -19,6 +19,8 @@ export const ErrorCode = {
   LateAnswer: "LATE_ANSWER",
   /** Quiz: this player already answered this round. */
   DuplicateAnswer: "DUPLICATE_ANSWER",
+  /** Quiz: the answer names a round that is not open yet (or does not exist). */
+  WrongRound: "WRONG_ROUND",
   /** War: the target zone is not adjacent to the player's zone. */
   InvalidMove: "INVALID_MOVE",
   /** Authentication is missing, invalid or expired. */

@@ -4,3 +4,4 @@ export * from "./ranks.js";
 export * from "./http.js";
 export * from "./race.js";
 export * from "./war.js";
+export * from "./quiz.js";
