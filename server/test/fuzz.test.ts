@@ -7,6 +7,7 @@ import {
   type ArenaClient,
   type ErrorPayload,
   type GameRoom,
+  type QuizState,
   type RaceState,
   type WarState,
 } from "@arena/client-sdk";
@@ -106,6 +107,32 @@ const targets: FuzzTarget[] = [
       await war.waitFor(() => me().to === target || me().zone === target, 5_000);
     },
   },
+  {
+    mode: "quiz",
+    seats: 2,
+    join: async (client, tag) => (await client.joinQuiz({ minPlayers: 2, maxPlayers: 2, rounds: 20 - tag })) as unknown as AnyRoom,
+    running: (s) => (s as QuizState).status === "question",
+    messageTypes: ["answer", "input", "move", "", "toString"],
+    validShapes: [{ round: 1, answer: 0 }, { round: 1, answer: 1950 }, { round: 2, answer: 3 }],
+    validOptions: { minPlayers: 1, maxPlayers: 4, rounds: 5, category: "science" },
+    checkState(raw) {
+      const s = raw as QuizState;
+      assert.ok(["waiting_for_players", "players_joining", "question", "reveal", "finished"].includes(s.status));
+      assert.ok(s.round <= s.totalRounds);
+      if (s.status === "question") {
+        // nothing a client sent can make the server reveal an answer early
+        assert.equal(s.question.revealed, false);
+      }
+      for (const p of s.players.values()) assert.ok(Number.isFinite(p.score) && p.score >= 0);
+    },
+    async honestAction(room) {
+      const quiz = room as unknown as GameRoom<QuizState, { answer: { round: number; answer: number } }, Record<string, unknown>>;
+      const round = quiz.state.round;
+      const answer = quiz.state.question.kind === "number" ? quiz.state.question.minValue : 0;
+      quiz.send("answer", { round, answer });
+      await quiz.waitFor((s) => s.players.get(quiz.sessionId)!.answered || s.round > round, 5_000);
+    },
+  },
 ];
 
 describe("fuzzing live rooms of every mode", () => {
@@ -113,7 +140,15 @@ describe("fuzzing live rooms of every mode", () => {
   before(async () => {
     // generous limits: this test is about what messages contain, the flood test is about how many
     server = await startServer({
-      env: { MSG_RATE_PER_S: "1000000", HTTP_RATE_PER_MIN: "1000000", WAR_LOBBY_TIMEOUT_MS: "300", LOG_LEVEL: "warn" },
+      env: {
+        MSG_RATE_PER_S: "1000000",
+        HTTP_RATE_PER_MIN: "1000000",
+        WAR_LOBBY_TIMEOUT_MS: "300",
+        QUIZ_JOIN_WINDOW_MS: "100",
+        // the quiz stays in its first round for the whole fuzzing: a round closes early only once every player answered
+        QUIZ_ANSWER_WINDOW_MS: "120000",
+        LOG_LEVEL: "warn",
+      },
     });
   });
   after(async () => {

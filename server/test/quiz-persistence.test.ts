@@ -169,7 +169,7 @@ describe("quiz on the embedded PGlite database", () => {
       // the seed migration is idempotent: running its statements again adds nothing
       const count = async () => (await database.db.select({ n: sql<number>`count(*)::int` }).from(quizQuestions))[0]!.n;
       const before = await count();
-      const seedSql = await readFile(path.join(MIGRATIONS_FOLDER, "0002_seed_quiz_questions.sql"), "utf8");
+      const seedSql = await readFile(path.join(MIGRATIONS_FOLDER, "0003_seed_quiz_questions.sql"), "utf8");
       for (const statement of seedSql.split("--> statement-breakpoint")) await database.db.execute(sql.raw(statement));
       assert.equal(await count(), before);
     } finally {
