@@ -53,4 +53,16 @@ describe("a flooding client is cut off; the others play on", () => {
     assert.equal(me().connected, true);
     await steady.leave();
   });
+
+  it("a message type with its own rate (war moves) is limited below the client's overall budget", async () => {
+    const mover = await (await player(server.url, "restless")).joinWar({ maxPlayers: 2, timeLimit: 60 });
+    const codes: string[] = [];
+    mover.onError((e) => codes.push(e.code));
+    // 25 moves a second is under the overall 30/s but over the 10/s a move may come
+    const timer = setInterval(() => mover.move(0), 40);
+    await new Promise((r) => setTimeout(r, 2_500));
+    clearInterval(timer);
+    assert.ok(codes.includes(ErrorCode.RateLimited), `codes: ${[...new Set(codes)].join(", ")}`);
+    await mover.leave();
+  });
 });

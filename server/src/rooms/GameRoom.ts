@@ -64,6 +64,8 @@ export function authenticateJoin<S extends z.ZodType<object>>(mode: string, opti
 /** Per-client message budget: a token bucket, and the warnings ("strikes") it has earned lately. */
 interface MessageBudget {
   bucket: TokenBucket;
+  /** Tighter buckets for message types registered with their own rate. */
+  perType: Map<string, TokenBucket>;
   strikes: number[];
   warnedAt: number;
 }
@@ -123,6 +125,8 @@ export abstract class GameRoom<State extends Schema, Options> extends Room<{
   readonly seed: number = randomInt(0, 0xffffffff);
   private roomLogger: Logger | undefined;
   private readonly budgets = new WeakMap<Client, MessageBudget>();
+  /** Message types with their own, tighter rate (per client, per second). */
+  private readonly typeLimits = new Map<string, number>();
   private matchStartedAt: number | undefined;
 
   constructor() {
@@ -246,16 +250,20 @@ export abstract class GameRoom<State extends Schema, Options> extends Room<{
 
   /**
    * Registers a message handler whose payload is validated first. An invalid payload gets a typed
-   * `error` message back, the client stays connected and the handler does not run.
+   * `error` message back, the client stays connected and the handler does not run. `limit` gives
+   * the type a tighter rate than the client's overall budget (as a share of MSG_RATE_PER_S).
    */
   protected onValidatedMessage<S extends z.ZodType>(
     type: string,
     payloadSchema: S,
     handler: (client: GameClient<Options>, payload: z.output<S>) => void,
+    limit?: { shareOfClientRate: number },
   ): void {
+    // a share of MSG_RATE_PER_S, so one setting scales every limit
+    if (limit) this.typeLimits.set(type, Math.max(1, this.services.config.limits.messagesPerSecond * limit.shareOfClientRate));
     this.onMessage(type, (client: GameClient<Options>, payload: unknown) => {
       this.countReceived(type);
-      if (!this.admit(client)) return;
+      if (!this.admit(client, type)) return;
       const parsed = payloadSchema.safeParse(payload);
       if (!parsed.success) {
         this.sendError(client, ErrorCode.InvalidMessage, describeIssues(parsed.error), type);
@@ -279,15 +287,26 @@ export abstract class GameRoom<State extends Schema, Options> extends Room<{
    * An empty bucket drops the message and earns a `RATE_LIMITED` warning (at most one a second);
    * MSG_RATE_STRIKES warnings within 10 s disconnect the client. Other clients are not affected.
    */
-  protected admit(client: Client): boolean {
+  protected admit(client: Client, type?: string): boolean {
     const limits = this.services.config.limits;
     const now = Date.now();
     let budget = this.budgets.get(client);
     if (!budget) {
-      budget = { bucket: new TokenBucket(limits.messagesPerSecond * 2, limits.messagesPerSecond, now), strikes: [], warnedAt: 0 };
+      budget = {
+        bucket: new TokenBucket(limits.messagesPerSecond * 2, limits.messagesPerSecond, now),
+        perType: new Map(),
+        strikes: [],
+        warnedAt: 0,
+      };
       this.budgets.set(client, budget);
     }
-    if (budget.bucket.take(now)) return true;
+    const typeRate = type === undefined ? undefined : this.typeLimits.get(type);
+    let typeBucket: TokenBucket | undefined;
+    if (type !== undefined && typeRate !== undefined) {
+      typeBucket = budget.perType.get(type);
+      if (!typeBucket) budget.perType.set(type, (typeBucket = new TokenBucket(typeRate * 2, typeRate, now)));
+    }
+    if (budget.bucket.take(now) && (!typeBucket || typeBucket.take(now))) return true;
     this.countRejected(ErrorCode.RateLimited);
     if (now - budget.warnedAt >= 1000) {
       budget.warnedAt = now;

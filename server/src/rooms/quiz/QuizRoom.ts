@@ -92,7 +92,10 @@ export class QuizRoom extends GameRoom<QuizState, QuizJoinOptions> {
     this.state = state;
     this.questions = await this.pickQuestions(options);
 
-    this.onValidatedMessage(QuizMessage.Answer, QuizAnswer, (client, answer) => this.receiveAnswer(client, answer));
+    // one answer a round counts; a player hammering the answer button gets cut off early
+    this.onValidatedMessage(QuizMessage.Answer, QuizAnswer, (client, answer) => this.receiveAnswer(client, answer), {
+      shareOfClientRate: 1 / 3,
+    });
     this.rejectUnknownMessages();
     this.log.info({ settings: this.settings, seed: this.seed }, "quiz created");
   }

@@ -88,7 +88,8 @@ export class WarRoom extends GameRoom<WarState, WarJoinOptions> {
     this.view = new WarStateSync(this.matchId, this.settings, map, missions);
     this.state = this.view.state;
 
-    this.onValidatedMessage(WarMessage.Move, WarMove, (client, move) => this.queueMove(client, move));
+    // one move a tick counts; a few a second is all a player needs
+    this.onValidatedMessage(WarMessage.Move, WarMove, (client, move) => this.queueMove(client, move), { shareOfClientRate: 1 / 3 });
     this.rejectUnknownMessages();
     this.startTicking(() => this.tick());
     this.log.info({ settings: this.settings, seed: this.seed, zones: map.zones.length }, "war created");
