@@ -5,6 +5,7 @@ import type { HistoryResponse, HttpErrorBody, LeaderboardResponse, MatchResponse
 import { openDatabase, type Database } from "../src/persistence/database.js";
 import { writeMatchResult } from "../src/persistence/results-store.js";
 import { raceResult, silentLogger } from "./support/fixtures.js";
+import { player } from "./support/players.js";
 import { createScratchDatabase } from "./support/scratch-database.js";
 import { startServer, type ServerProcess } from "./support/server-process.js";
 
@@ -120,6 +121,68 @@ describe("leaderboard and history routes (real PostgreSQL)", () => {
       assert.equal(res.body.code, code, path);
       assert.equal(typeof res.body.message, "string");
       assert.ok(!JSON.stringify(res.body).includes("at "), "no stack trace");
+    }
+  });
+});
+
+describe("from the SDK to the leaderboard: a quiz and a war played, then read back over HTTP", () => {
+  it("shows the players of finished quizzes and wars on the boards and in their history", async () => {
+    const scratch = await createScratchDatabase();
+    const server = await startServer({
+      env: {
+        DATABASE_URL: scratch.url,
+        QUIZ_JOIN_WINDOW_MS: "100",
+        QUIZ_ANSWER_WINDOW_MS: "800",
+        QUIZ_REVEAL_MS: "100",
+        WAR_LOBBY_TIMEOUT_MS: "200",
+      },
+    });
+    try {
+      // a quiz of two: both answer every round
+      const quizOptions = { rounds: 3, minPlayers: 2, maxPlayers: 2 };
+      const aliceClient = await player(server.url, "alice");
+      const alice = await aliceClient.joinQuiz(quizOptions);
+      const bob = await (await player(server.url, "bob")).joinQuiz(quizOptions);
+      const answer = (room: typeof alice) =>
+        setInterval(() => {
+          const s = room.state;
+          if (s.status === "question" && !s.players.get(room.sessionId)?.answered) {
+            room.answer(s.question.kind === "choice" ? 0 : s.question.minValue, s.round);
+          }
+        }, 50);
+      const timers = [answer(alice), answer(bob)];
+      const quizDone = await alice.next("finished", 30_000);
+      timers.forEach(clearInterval);
+      await Promise.all([alice.leave(), bob.leave()]);
+
+      // a war of one human and one bot, short enough to end at its time limit
+      const war = await aliceClient.joinWar({ maxPlayers: 2, timeLimit: 5 });
+      const warDone = await war.next("finished", 30_000);
+      await war.leave();
+
+      const aliceId = (await aliceClient.guest("alice")).playerId;
+      /** Results are written right after each match: poll a route until it shows them. */
+      const until = async <T>(path: string, ready: (body: T) => boolean): Promise<T> => {
+        for (let i = 0; i < 50; i++) {
+          const res = await fetch(`${server.url}${path}`);
+          const body = (await res.json()) as T;
+          if (res.status === 200 && ready(body)) return body;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        throw new Error(`${path} never showed the results`);
+      };
+      const quizBoard = await until<LeaderboardResponse>("/leaderboards/quiz", (b) => b.entries.length >= 2);
+      assert.deepEqual(quizBoard.entries.map((e) => e.displayName).sort(), ["alice", "bob"]);
+      const warBoard = await until<LeaderboardResponse>("/leaderboards/war?by=rating", (b) => b.entries.length > 0);
+      assert.deepEqual(warBoard.entries.map((e) => e.displayName), ["alice"], "bots are not on the board");
+      const history = await until<HistoryResponse>(`/players/${aliceId}/matches`, (b) => b.matches.length >= 2);
+      assert.deepEqual(history.matches.map((m) => m.matchId).sort(), [quizDone.matchId, warDone.matchId].sort());
+      const stored = await until<MatchResponse>(`/matches/${warDone.matchId}`, () => true);
+      assert.equal(stored.factionStandings.length, 2);
+      assert.ok(stored.participants.some((p) => p.isBot));
+    } finally {
+      await server.stop();
+      await scratch.drop();
     }
   });
 });
