@@ -58,6 +58,19 @@ const Env = z.object({
   MSG_RATE_PER_S: z.coerce.number().int().min(1).default(30).describe("Room messages a client may send per second (sustained); bursts up to twice that."),
   MSG_RATE_STRIKES: z.coerce.number().int().min(1).default(3).describe("Rate-limit warnings within 10 s before the client is disconnected."),
   MAX_MESSAGE_BYTES: z.coerce.number().int().min(256).max(1_048_576).default(4096).describe("Largest WebSocket frame a client may send; larger frames close the connection (1009)."),
+  DRAIN_GRACE_S: z.coerce
+    .number()
+    .min(0)
+    .max(3600)
+    .default(30)
+    .describe("On SIGTERM, how long running matches may go on before they are ended and recorded as aborted."),
+  NODE_WATCHDOG_MS: z.coerce
+    .number()
+    .int()
+    .min(500)
+    .max(60_000)
+    .default(3000)
+    .describe("With Redis: how often a node looks for dead nodes and removes their room listings."),
   POST_MATCH_LINGER_MS: z.coerce
     .number()
     .int()
@@ -142,6 +155,8 @@ function toConfig(env: z.output<typeof Env>) {
       maxMessageBytes: env.MAX_MESSAGE_BYTES,
     },
     postMatchLingerMs: env.POST_MATCH_LINGER_MS,
+    drainGraceMs: env.DRAIN_GRACE_S * 1000,
+    watchdogMs: env.NODE_WATCHDOG_MS,
     war: {
       lobbyTimeoutMs: env.WAR_LOBBY_TIMEOUT_MS,
       timeLimitS: env.WAR_TIME_LIMIT_S,

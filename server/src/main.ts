@@ -129,14 +129,28 @@ async function main() {
     "server listening",
   );
 
+  // with Redis, look for dead nodes regularly (not only when a seat reservation times out), so
+  // their room listings go away within about NODE_WATCHDOG_MS plus the 2 s IPC health-check timeout
+  const watchdog = config.redisUrl
+    ? setInterval(() => {
+        matchMaker.healthCheckAllProcesses().catch((err: unknown) => logger.warn({ err }, "node watchdog failed"));
+      }, config.watchdogMs)
+    : undefined;
+  watchdog?.unref();
+
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
+    // readiness turns false at once; Colyseus stops matchmaking here, locks the rooms and lets them drain
     accepting = false;
-    logger.info({ signal }, "shutting down");
+    clearInterval(watchdog);
+    logger.info({ signal, graceMs: config.drainGraceMs }, "draining");
     try {
-      await server.gracefullyShutdown(false);
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise((resolve) => (timer = setTimeout(resolve, config.drainGraceMs + 15_000)));
+      await Promise.race([server.gracefullyShutdown(false), deadline]);
+      clearTimeout(timer);
       const left = await results.flush(10_000);
       if (left > 0) logger.warn({ pending: left }, "results left in the journal for the next start");
       await results.close();

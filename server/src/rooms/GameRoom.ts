@@ -213,6 +213,43 @@ export abstract class GameRoom<State extends Schema, Options> extends Room<{
     this.setTimestep(undefined);
   }
 
+  /** True while a match is being played: closing the room now would lose its result. */
+  protected abstract matchInProgress(): boolean;
+
+  /** Ends the running match at once, recording it as aborted (the node is shutting down). */
+  protected abstract abortMatch(reason: "shutdown"): void;
+
+  private draining = false;
+
+  /**
+   * Graceful drain (SIGTERM): Colyseus has locked the room and stopped matchmaking on this node.
+   * A lobby closes at once; a running match may finish within DRAIN_GRACE_S, after which it is
+   * ended and recorded as aborted. Either way its result reaches the results writer.
+   */
+  override onBeforeShutdown(): void {
+    this.draining = true;
+    if (!this.matchInProgress()) {
+      void this.disconnect(CloseCode.SERVER_SHUTDOWN);
+      return;
+    }
+    const graceMs = this.services.config.drainGraceMs;
+    this.log.info({ graceMs }, "draining: the running match may finish");
+    this.clock.setTimeout(() => {
+      if (!this.matchInProgress()) return;
+      this.log.warn("drain grace over: ending the match as aborted");
+      this.abortMatch("shutdown");
+    }, graceMs);
+  }
+
+  /**
+   * Modes call this once their match has ended and the result is submitted: the room stays open
+   * POST_MATCH_LINGER_MS so clients can read the result (not while draining), then closes.
+   */
+  protected matchEnded(): void {
+    const linger = this.draining ? 0 : this.services.config.postMatchLingerMs;
+    this.clock.setTimeout(() => void this.disconnect(this.draining ? CloseCode.SERVER_SHUTDOWN : undefined), linger);
+  }
+
   /** Call when the match leaves its lobby. */
   protected matchStarted(): void {
     this.matchStartedAt = Date.now();

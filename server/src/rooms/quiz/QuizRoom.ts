@@ -358,6 +358,15 @@ export class QuizRoom extends GameRoom<QuizState, QuizJoinOptions> {
     else this.finish("completed");
   }
 
+  protected override matchInProgress(): boolean {
+    return this.status === "question" || this.status === "reveal";
+  }
+
+  /** Ends the quiz after the rounds played so far (an open round still counts), recorded as aborted. */
+  protected override abortMatch() {
+    this.finish("aborted");
+  }
+
   private finish(status: QuizFinishedPayload["status"]) {
     if (this.status === "finished") return;
     // answers already given in an open round still count
@@ -424,6 +433,6 @@ export class QuizRoom extends GameRoom<QuizState, QuizJoinOptions> {
     };
     this.broadcast(QuizServerMessage.Finished, payload, { afterNextPatch: true });
     this.log.info({ status, standings: payload.standings.map((s) => [s.name, s.placement, s.score]) }, "quiz finished");
-    this.clock.setTimeout(() => void this.disconnect(), this.services.config.postMatchLingerMs);
+    this.matchEnded();
   }
 }

@@ -13,7 +13,7 @@ import {
   type RacePhase,
 } from "@arena/shared";
 import { GameRoom, authenticateJoin, type GameClient, type JoinAuth } from "../GameRoom.js";
-import { createRace, isRacing, mergeControl, stepRace, type RaceSim, type TickInput } from "./simulation.js";
+import { createRace, isRacing, mergeControl, stepRace, stopRace, type RaceSim, type TickInput } from "./simulation.js";
 import { logInput, raceStandings, type LoggedInput, type RaceSettings } from "./replay.js";
 import { generateTrack } from "./track.js";
 
@@ -110,6 +110,17 @@ export class RaceRoom extends GameRoom<RaceState, RaceJoinOptions> {
     this.log.info("race room disposed");
   }
 
+  protected override matchInProgress(): boolean {
+    return this.phase === "countdown" || this.phase === "racing";
+  }
+
+  /** Ends the race where it stands: finishers keep their places, everyone else is DNF; recorded as aborted. */
+  protected override abortMatch() {
+    if (!this.sim || !this.matchInProgress()) return;
+    this.startedAt ??= new Date();
+    this.finish(stopRace(this.sim), "aborted");
+  }
+
   private get phase(): RacePhase {
     return this.state.phase as RacePhase;
   }
@@ -193,7 +204,7 @@ export class RaceRoom extends GameRoom<RaceState, RaceJoinOptions> {
     for (const event of events) {
       if (event.type === "finish" || event.type === "dnf") this.log.info({ event }, "racer done");
     }
-    if (next.over) this.finish(next);
+    if (next.over) this.finish(next, "completed");
   }
 
   private syncState(sim: RaceSim) {
@@ -217,7 +228,7 @@ export class RaceRoom extends GameRoom<RaceState, RaceJoinOptions> {
     }
   }
 
-  private finish(sim: RaceSim) {
+  private finish(sim: RaceSim, status: "completed" | "aborted") {
     this.state.phase = "finished" satisfies RacePhase;
     this.stopTicking();
     const endedAt = new Date();
@@ -231,11 +242,12 @@ export class RaceRoom extends GameRoom<RaceState, RaceJoinOptions> {
     this.submitResult({
       ...this.resultBase(startedAt, endedAt),
       mode: RACE_ROOM,
-      status: "completed",
+      status,
       settings: { ...this.settings },
       replay: {
         slots: standings.map((s) => ({ slot: s.slot, playerId: s.seat.playerId })).sort((a, b) => a.slot - b.slot),
         inputs: this.inputLog,
+        ...(status === "aborted" ? { stoppedAtTick: sim.tick } : {}),
       },
       summary: { racers: standings.length, finishers: sim.finishOrder.length, ticks: sim.tick },
       participants: standings.map((s) => ({
@@ -263,6 +275,6 @@ export class RaceRoom extends GameRoom<RaceState, RaceJoinOptions> {
     };
     this.broadcast(RaceServerMessage.Finished, payload);
     this.log.info({ standings: payload.standings.map((s) => [s.name, s.place, s.finishTimeMs]) }, "race finished");
-    this.clock.setTimeout(() => void this.disconnect(), this.services.config.postMatchLingerMs);
+    this.matchEnded();
   }
 }

@@ -1,7 +1,7 @@
 /**
  * The race's input log and replay: what a room records while racing, and the pure re-run of it.
  */
-import { raceScore, createRace, stepRace, type RaceSim, type TickInput, type Steer } from "./simulation.js";
+import { raceScore, createRace, stepRace, stopRace, type RaceSim, type TickInput, type Steer } from "./simulation.js";
 import { generateTrack } from "./track.js";
 
 /** Settings a race was created with; stored with the match. */
@@ -19,6 +19,8 @@ export interface RaceReplay {
   /** Slot of each player, in the order they were placed on the grid. */
   slots: Array<{ slot: number; playerId: string }>;
   inputs: LoggedInput[];
+  /** Set when the race was ended from outside (server shutdown) at this tick. */
+  stoppedAtTick?: number;
 }
 
 export function logInput(tick: number, input: TickInput): LoggedInput {
@@ -72,6 +74,7 @@ export function replayRace(seed: number, settings: RaceSettings, replay: RaceRep
     list.push(fromLog(entry));
     byTick.set(entry[0], list);
   }
-  while (!sim.over) sim = stepRace(sim, byTick.get(sim.tick + 1) ?? []).state;
-  return raceStandings(sim);
+  const stopAt = replay.stoppedAtTick ?? Number.POSITIVE_INFINITY;
+  while (!sim.over && sim.tick < stopAt) sim = stepRace(sim, byTick.get(sim.tick + 1) ?? []).state;
+  return raceStandings(stopRace(sim));
 }

@@ -233,6 +233,16 @@ export function stepRace(previous: RaceSim, inputs: readonly TickInput[]): StepR
   return { state: { ...previous, tick, racers, finishOrder, over }, events };
 }
 
+/** Ends a race from outside (e.g. the server shuts down): everyone still racing is DNF. */
+export function stopRace(sim: RaceSim): RaceSim {
+  if (sim.over) return sim;
+  return {
+    ...sim,
+    racers: sim.racers.map((racer) => (isRacing(racer) ? { ...racer, dnf: true } : racer)),
+    over: true,
+  };
+}
+
 /** Points for a result: finishers score by place (more racers beaten, more points); DNF scores 0. */
 export function raceScore(place: number, racerCount: number, dnf: boolean): number {
   if (dnf || place === 0) return 0;

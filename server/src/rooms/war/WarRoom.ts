@@ -156,10 +156,13 @@ export class WarRoom extends GameRoom<WarState, WarJoinOptions> {
     this.clientLog(client).info({ phase, seat: human.seat }, "player left");
   }
 
-  /** A shutdown ends a running war where it stands, so its result is still recorded. */
-  override onBeforeShutdown() {
-    if (this.view.phase === "playing" && this.sim) this.finish(stopWar(this.sim, "shutdown"));
-    super.onBeforeShutdown();
+  protected override matchInProgress(): boolean {
+    return this.view.phase === "playing";
+  }
+
+  /** Ends a running war where it stands, so its result is still recorded (as aborted). */
+  protected override abortMatch(reason: "shutdown") {
+    if (this.view.phase === "playing" && this.sim) this.finish(stopWar(this.sim, reason));
   }
 
   override onDispose() {
@@ -366,6 +369,6 @@ export class WarRoom extends GameRoom<WarState, WarJoinOptions> {
       { reason: standings.reason, winner: standings.winner, factions: standings.factions.map((f) => [f.faction, f.placement, f.score]) },
       "war finished",
     );
-    this.clock.setTimeout(() => void this.disconnect(), this.services.config.postMatchLingerMs);
+    this.matchEnded();
   }
 }
