@@ -37,6 +37,16 @@ import {
 export * from "@arena/shared";
 export { Client as ColyseusClient, type Room as ColyseusRoom } from "@colyseus/sdk";
 
+/** A seat reservation as `POST /matchmake/{method}/{room}` returns it. */
+export interface SeatReservation {
+  name: string;
+  roomId: string;
+  sessionId: string;
+  processId: string;
+  publicAddress?: string;
+  reconnectionToken?: string;
+}
+
 /** A failure from the server with a stable code (see `ErrorCode`) and, for HTTP failures, the status. */
 export class ArenaError extends Error {
   constructor(
@@ -314,6 +324,25 @@ export class ArenaClient {
     } catch (error) {
       throw ArenaError.from(error);
     }
+  }
+
+  /**
+   * Takes a seat reserved over HTTP (`POST /matchmake/...` answered `{ name, roomId, sessionId,
+   * processId, publicAddress? }`), e.g. by a lobby service of your own. With several nodes the SDK
+   * connects straight to the node hosting the room (`publicAddress`).
+   */
+  async takeSeat(reservation: SeatReservation): Promise<RaceRoom | QuizRoom | WarRoom> {
+    const schemaOf = { [RACE_ROOM]: RaceState, [QUIZ_ROOM]: QuizState, [WAR_ROOM]: WarState } as const;
+    const mode = reservation.name as keyof typeof schemaOf;
+    const rootSchema = schemaOf[mode];
+    if (!rootSchema) throw new ArenaError(ErrorCode.InvalidOptions, `unknown room type "${reservation.name}"`);
+    let room: Room;
+    try {
+      room = await this.colyseus.consumeSeatReservation(reservation as never, rootSchema as never);
+    } catch (error) {
+      throw ArenaError.from(error);
+    }
+    return mode === RACE_ROOM ? new RaceRoom(room) : mode === QUIZ_ROOM ? new QuizRoom(room) : new WarRoom(room);
   }
 
   private async join(roomName: string, options: object, rootSchema: new () => object): Promise<Room> {
