@@ -783,6 +783,8 @@ describe("observability assets against a running server", () => {
       ds?.type === "prometheus" && (ds.uid === "${datasource}" || ds.uid === "$datasource");
     for (const variable of dashboard.templating.list.filter((v) => v.type === "query")) {
       assert.ok(usesDatasourceVariable(variable.datasource), `variable ${variable.name} queries the $datasource`);
+      // a query object is rebuilt by Grafana's editor from its qryType fields; a string runs as written in every version
+      assert.equal(typeof variable.query, "string", `variable ${variable.name}: the query is a plain string`);
     }
 
     const rows = rowsOf(dashboard);
