@@ -58,6 +58,13 @@ const Env = z.object({
   MSG_RATE_PER_S: z.coerce.number().int().min(1).default(30).describe("Room messages a client may send per second (sustained); bursts up to twice that."),
   MSG_RATE_STRIKES: z.coerce.number().int().min(1).default(3).describe("Rate-limit warnings within 10 s before the client is disconnected."),
   MAX_MESSAGE_BYTES: z.coerce.number().int().min(256).max(1_048_576).default(4096).describe("Largest WebSocket frame a client may send; larger frames close the connection (1009)."),
+  RESULTS_RETRY_MAX_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .max(600_000)
+    .default(10_000)
+    .describe("Longest wait between retries of a result write while the database is unreachable."),
   DRAIN_GRACE_S: z.coerce
     .number()
     .min(0)
@@ -156,6 +163,7 @@ function toConfig(env: z.output<typeof Env>) {
     },
     postMatchLingerMs: env.POST_MATCH_LINGER_MS,
     drainGraceMs: env.DRAIN_GRACE_S * 1000,
+    resultsRetryMaxMs: env.RESULTS_RETRY_MAX_MS,
     watchdogMs: env.NODE_WATCHDOG_MS,
     war: {
       lobbyTimeoutMs: env.WAR_LOBBY_TIMEOUT_MS,

@@ -57,6 +57,7 @@ async function main() {
     write: (result) => writeMatchResult(database.db, result),
     journalPath: path.join(config.dataDir, "results-journal.jsonl"),
     logger: logger.child({ component: "results" }),
+    retryMaxMs: config.resultsRetryMaxMs,
     onWritten: (outcome, seconds) => {
       metrics?.resultsWritten.labels(outcome).inc();
       metrics?.resultsWriteDuration.observe(seconds);

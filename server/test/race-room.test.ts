@@ -4,6 +4,8 @@ import { ErrorCode, type RaceRoom, type RaceFinishedPayload } from "@arena/clien
 import { player } from "./support/players.js";
 import { startServer, type ServerProcess } from "./support/server-process.js";
 
+const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
 /** Holds full throttle (and boosts when it can) until the race is over. */
 function drive(room: RaceRoom, everyMs = 50): () => void {
   const timer = setInterval(() => room.input({ throttle: 1, steer: 0, boost: true }), everyMs);
@@ -41,7 +43,10 @@ describe("race room over real WebSockets", () => {
     await alice.waitFor((s) => s.phase === "finished");
     assert.equal(alice.state.finishOrder.length, 2);
     assert.equal(alice.state.racers.get(alice.sessionId)!.position, 60);
-    await Promise.all([alice.leave(), bob.leave()]);
+    // clients that stay are let go after POST_MATCH_LINGER_MS (2 s in these tests)
+    const closed = await Promise.race([new Promise<number>((resolve) => alice.onLeave(resolve)), wait(6_000).then(() => -1)]);
+    assert.notEqual(closed, -1, "the finished room closed by itself");
+    await bob.leave();
   });
 
   it("answers invalid inputs with typed errors, keeps the client connected and applies none of them", async () => {

@@ -7,6 +7,16 @@ export interface ReadinessSources {
   accepting: () => boolean;
 }
 
+const PROBE_TIMEOUT_MS = 1_500;
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
 /** `GET /health`: the process is alive. `GET /ready`: it can take players and store results. */
 export function mountHealthRoutes(router: Router, sources: ReadinessSources): void {
   router.get("/health", (_req, res) => {
@@ -16,9 +26,10 @@ export function mountHealthRoutes(router: Router, sources: ReadinessSources): vo
   router.get("/ready", async (_req, res) => {
     const checks: Record<string, "ok" | string> = {};
     try {
-      await sources.database.ping();
+      // a probe must answer quickly, even while the database hangs
+      await withTimeout(sources.database.ping(), PROBE_TIMEOUT_MS);
       checks.database = "ok";
-      checks.migrations = (await sources.database.isMigrated()) ? "ok" : "pending";
+      checks.migrations = (await withTimeout(sources.database.isMigrated(), PROBE_TIMEOUT_MS)) ? "ok" : "pending";
     } catch (error) {
       checks.database = `unreachable: ${(error as Error).message}`;
     }

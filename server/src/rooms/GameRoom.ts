@@ -209,8 +209,12 @@ export abstract class GameRoom<State extends Schema, Options> extends Room<{
     }, intervalMs);
   }
 
+  /**
+   * Stops the simulation. The room clock keeps ticking (Colyseus only advances it from the timestep
+   * once one was set), so timers such as the post-match close still fire.
+   */
   protected stopTicking(): void {
-    this.setTimestep(undefined);
+    this.setTimestep(() => {}, 1000 / this.services.config.tickRateHz);
   }
 
   /** True while a match is being played: closing the room now would lose its result. */
