@@ -124,6 +124,7 @@ async function main() {
     },
   });
 
+  metrics.initialiseModes(Object.keys(matchMaker.getAllHandlers()));
   await server.listen(config.port, config.host);
   logger.info(
     { port: config.port, host: config.host, database: database.kind, redis: Boolean(config.redisUrl), processId: matchMaker.processId },
