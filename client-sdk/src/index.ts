@@ -24,12 +24,14 @@ import {
   type QuizAnswer,
   type QuizFinishedPayload,
   type QuizJoinOptionsInput,
+  type QuizQuestionPayload,
   type QuizRoundResultPayload,
   type RaceFinishedPayload,
   type RaceInput,
   type RaceJoinOptionsInput,
   type WarFinishedPayload,
   type WarJoinOptionsInput,
+  type WarMapPayload,
   type WarMove,
   type WarPlayer,
 } from "@arena/shared";
@@ -198,11 +200,15 @@ export class RaceRoom extends GameRoom<RaceState, RaceOutgoing, RaceIncoming> {
 }
 
 export type WarOutgoing = { [WarMessage.Move]: WarMove };
-export type WarIncoming = { [WarServerMessage.Finished]: WarFinishedPayload; [ERROR_MESSAGE]: ErrorPayload };
+export type WarIncoming = {
+  [WarServerMessage.Map]: WarMapPayload;
+  [WarServerMessage.Finished]: WarFinishedPayload;
+  [ERROR_MESSAGE]: ErrorPayload;
+};
 
 export class WarRoom extends GameRoom<WarState, WarOutgoing, WarIncoming> {
   constructor(room: Room) {
-    super(room, [WarServerMessage.Finished]);
+    super(room, [WarServerMessage.Map, WarServerMessage.Finished]);
   }
 
   /** Walks to an adjacent zone (`zone.neighbours`); the walk takes time, during which you are in no zone. */
@@ -218,6 +224,7 @@ export class WarRoom extends GameRoom<WarState, WarOutgoing, WarIncoming> {
 
 export type QuizOutgoing = { [QuizMessage.Answer]: QuizAnswer };
 export type QuizIncoming = {
+  [QuizServerMessage.Question]: QuizQuestionPayload;
   [QuizServerMessage.RoundResult]: QuizRoundResultPayload;
   [QuizServerMessage.Finished]: QuizFinishedPayload;
   [ERROR_MESSAGE]: ErrorPayload;
@@ -225,7 +232,7 @@ export type QuizIncoming = {
 
 export class QuizRoom extends GameRoom<QuizState, QuizOutgoing, QuizIncoming> {
   constructor(room: Room) {
-    super(room, [QuizServerMessage.RoundResult, QuizServerMessage.Finished]);
+    super(room, [QuizServerMessage.Question, QuizServerMessage.RoundResult, QuizServerMessage.Finished]);
   }
 
   /**
