@@ -50,6 +50,8 @@ export const settings = {
   /** After LEAVE_ROOM the server closes the socket; if it does not within this, the client does. */
   leaveTimeoutMs: envNumber("LEAVE_TIMEOUT_MS", 3000),
   seed: envNumber("SEED", 1),
+  /** Pause after a failed auth or matchmaking request before the VU tries again. */
+  failurePauseS: envNumber("FAILURE_PAUSE_S", 2),
 };
 
 /** Codes of the game's `error` message, listed so the summary shows a count for each. */

@@ -4,7 +4,7 @@
 // turns what the player reports into k6 metrics and checks.
 /** @import { MsgInput, Mode, Player, PlayerEvent, PlayerOptions } from "../../protocol/types.js" */
 /** @import { Response } from "k6/http" */
-import { check } from "k6";
+import { check, sleep } from "k6";
 import exec from "k6/execution";
 import http from "k6/http";
 import {
@@ -68,7 +68,7 @@ export function playSession(plan) {
   const { mode } = plan;
   const tags = { mode };
   const playerToken = ensureToken(mode, tags);
-  if (!playerToken) return;
+  if (!playerToken) return pauseAfterFailure();
 
   const started = Date.now();
   const request = matchmakeRequest(settings.baseUrl, mode, plan.joinOptions, playerToken);
@@ -80,7 +80,7 @@ export function playSession(plan) {
   if (!seat.ok) {
     if (seat.code === "UNAUTHORIZED") token = null; // expired or from another secret: get a new one next time
     console.warn(`matchmake ${mode} failed: ${seat.status} ${seat.code} ${seat.message}`);
-    return;
+    return pauseAfterFailure();
   }
   metrics.matchmakeMs.add(Date.now() - started, tags);
 
@@ -131,6 +131,7 @@ export function playSession(plan) {
   const clientFailure = (error) => {
     metrics.errors.add(true, { ...tags, stage: "client" });
     console.error(`load client error: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+    send(player.leave(Date.now())); // our decision, so the close that follows is not counted again
     ws.close();
   };
 
@@ -200,6 +201,14 @@ export function playSession(plan) {
     if (!verdict.clean) console.warn(`${mode} socket closed unexpectedly: ${code ?? "?"} ${lastError ?? ""}`);
     if (player.finished) metrics.matchesFinished.add(1, tags);
   });
+}
+
+/**
+ * A failed step ends the iteration at once and the VU starts the next one: pause first, so a
+ * refusing server (rate limit, drain) is not hammered. Outside any WebSocket callback, so sleep is fine.
+ */
+function pauseAfterFailure() {
+  sleep(settings.failurePauseS);
 }
 
 /**
