@@ -19,7 +19,7 @@ const minThinkMs = envNumber("QUIZ_MIN_THINK_MS", 800);
 const maxThinkMs = envNumber("QUIZ_MAX_THINK_MS", 4000);
 
 export default function () {
-  playSession({ mode: "quiz", joinOptions, createPlayer: (player) => createQuizPlayer({ ...player, minThinkMs, maxThinkMs }) });
+  playSession({ mode: "quiz", joinOptions, createPlayer: (options) => createQuizPlayer({ ...options, minThinkMs, maxThinkMs }) });
 }
 
 export const handleSummary = summaryHandler("quiz");

@@ -17,7 +17,7 @@ const joinOptions = {
 const inputRatePerS = envNumber("RACE_INPUT_RATE", 10);
 
 export default function () {
-  playSession({ mode: "race", joinOptions, createPlayer: (player) => createRacePlayer({ ...player, inputRatePerS }) });
+  playSession({ mode: "race", joinOptions, createPlayer: (options) => createRacePlayer({ ...options, inputRatePerS }) });
 }
 
 export const handleSummary = summaryHandler("race");
