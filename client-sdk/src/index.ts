@@ -26,7 +26,9 @@ import {
   type QuizJoinOptionsInput,
   type QuizQuestionPayload,
   type QuizRoundResultPayload,
+  type RaceCountdownPayload,
   type RaceFinishedPayload,
+  type RaceStartedPayload,
   type RaceInput,
   type RaceJoinOptionsInput,
   type WarFinishedPayload,
@@ -186,11 +188,16 @@ export class GameRoom<State, Outgoing extends MessageMap, Incoming extends Messa
 }
 
 export type RaceOutgoing = { [RaceMessage.Input]: RaceInput };
-export type RaceIncoming = { [RaceServerMessage.Finished]: RaceFinishedPayload; [ERROR_MESSAGE]: ErrorPayload };
+export type RaceIncoming = {
+  [RaceServerMessage.Countdown]: RaceCountdownPayload;
+  [RaceServerMessage.Started]: RaceStartedPayload;
+  [RaceServerMessage.Finished]: RaceFinishedPayload;
+  [ERROR_MESSAGE]: ErrorPayload;
+};
 
 export class RaceRoom extends GameRoom<RaceState, RaceOutgoing, RaceIncoming> {
   constructor(room: Room) {
-    super(room, [RaceServerMessage.Finished]);
+    super(room, [RaceServerMessage.Countdown, RaceServerMessage.Started, RaceServerMessage.Finished]);
   }
 
   /** Sends a control input: throttle 0..1, steer −1/0/+1, boost. */

@@ -1,14 +1,17 @@
 // A racer: a steady stream of `input {throttle, steer, boost, seq}` at a set rate.
 //
-// A load client does not decode the state, so it cannot see the race's phase. Inputs before the
-// countdown come back as WRONG_PHASE; the racer then only probes (one input a second) until a
-// probe goes unanswered for `ackWindowMs`, which means the race accepts inputs. NOT_PARTICIPANT
-// means this racer finished (or is DNF): it stops and waits for `finished`.
+// A load client does not decode the state: the server's `countdown` and `started` messages tell it
+// when inputs are accepted. Against a server without them, inputs before the countdown come back
+// as WRONG_PHASE; the racer then only probes (one input a second) until a probe goes unanswered
+// for `ackWindowMs`. NOT_PARTICIPANT means this racer finished (or is DNF): it stops and waits
+// for `finished`.
 /** @import { GameErrorPayload, Player, RaceOptions } from "./types.js" */
 import { BasePlayer } from "./player.js";
 import { between } from "./random.js";
 
 export const RACE_INPUT = "input";
+/** Server messages that open the race to inputs. */
+const RACE_OPENS = new Set(["countdown", "started"]);
 
 /**
  * @param {RaceOptions} [options]
@@ -29,7 +32,12 @@ export function createRacePlayer(options = {}) {
   let throttle = 1;
 
   return new BasePlayer("race", options, {
-    onMessage() {},
+    onMessage(type, _payload, now) {
+      if (mode === "probing" && RACE_OPENS.has(String(type))) {
+        mode = "driving";
+        nextSendAt = now;
+      }
+    },
 
     tick(now, context) {
       if (mode === "done") return;
