@@ -1,165 +1,197 @@
 /**
- * The load generator process of the benchmark: opens and keeps N raw-protocol clients on one
- * server, each sending a small message at a steady rate, and reports what it sees every second.
- * Driven over IPC by run.ts; it decodes no state (it only counts frames and bytes), so it stays light.
+ * The load generator process of the benchmark: opens and keeps N clients on one server and reports
+ * what it sees every second. Driven over IPC by run.ts. Arena's modes are played by the same
+ * protocol players the k6 scripts use (loadtest/protocol); the bare baseline room gets a small
+ * `{x, y}` input stream. Nothing decodes state (frames and bytes are only counted), so it stays light.
  */
-import { pack } from "msgpackr";
 import WebSocket from "ws";
+import {
+  Protocol,
+  createPlayer,
+  guestAuthRequest,
+  joinAck,
+  matchmakeRequest,
+  parseGuestAuth,
+  parseReservation,
+  roomDataFrame,
+  webSocketUrl,
+} from "../protocol/index.js";
+import type { HttpRequest, MsgInput, Player, SeatReservation } from "../protocol/types.js";
 
-type Mode = "race" | "bare" | "quiz" | "war";
+export type BenchMode = "race" | "quiz" | "war" | "bare";
 
-interface Config {
+export interface WorkerConfig {
   url: string;
-  mode: Mode;
-  options: Record<string, unknown>;
+  mode: BenchMode;
+  options: { readonly [key: string]: MsgInput };
+  /** Bare room: inputs per client per second (arena modes play at their own pace). */
   inputsPerSecond: number;
-  /** The race starts this long after its room is full; inputs before that would only earn errors. */
-  startDelayMs: number;
-  /** Players per room: inputs start once a room has them all. */
-  roomSize: number;
+  /** Joins in flight at once. */
+  joinConcurrency: number;
 }
 
-type Command = { type: "config"; config: Config } | { type: "scale"; clients: number } | { type: "stop" };
+export type WorkerCommand = { type: "config"; config: WorkerConfig } | { type: "scale"; clients: number } | { type: "stop" };
 
-const FRAME = { JOIN_ROOM: 10, ERROR: 11, ROOM_DATA: 13, ROOM_STATE: 14, PATCH: 15, PING: 18 } as const;
+export interface WorkerStats {
+  type: "stats";
+  clients: number;
+  rooms: number;
+  framesIn: number;
+  bytesIn: number;
+  patches: number;
+  framesOut: number;
+  gameErrors: number;
+  joinFailures: number;
+  closed: number;
+  joinMs: number[];
+  rttMs: number[];
+  loadCpuPct: number;
+}
 
 interface Client {
   socket: WebSocket;
-  roomId: string;
-  joined: boolean;
-  sendFrom: number;
-  index: number;
+  seat: SeatReservation;
+  /** Arena modes: the protocol player; the bare room has none. */
+  player: Player | undefined;
+  open: boolean;
 }
 
-let config: Config | undefined;
+let config: WorkerConfig | undefined;
 const clients: Client[] = [];
-const roomsFilled = new Map<string, { count: number; fullAt: number }>();
 let target = 0;
 let joining = 0;
+let joined = 0;
 let stopped = false;
-const counters = { framesIn: 0, bytesIn: 0, patches: 0, framesOut: 0, errors: 0, joinFailures: 0, closed: 0 };
-let joinLatencies: number[] = [];
-let tokenPool: string[] = [];
+const counters = { framesIn: 0, bytesIn: 0, patches: 0, framesOut: 0, gameErrors: 0, joinFailures: 0, closed: 0 };
+let joinMs: number[] = [];
+let rttMs: number[] = [];
 
-function roomDataFrame(type: string, payload: unknown): Buffer {
-  return Buffer.concat([Buffer.from([FRAME.ROOM_DATA]), pack(type), pack(payload)]);
+async function http(request: HttpRequest) {
+  const response = await fetch(request.url, { method: request.method, headers: request.headers, body: request.body });
+  return { status: response.status, body: await response.text() };
 }
 
-async function token(cfg: Config): Promise<string | undefined> {
-  if (cfg.mode === "bare") return undefined;
-  const cached = tokenPool.pop();
-  if (cached) return cached;
-  const res = await fetch(`${cfg.url}/auth/guest`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ name: "bench" }),
-  });
-  const body = (await res.json()) as { token?: string };
-  if (!body.token) throw new Error(`auth failed: ${res.status}`);
-  return body.token;
+function send(client: Client, frame: Uint8Array) {
+  if (!client.open) return;
+  client.socket.send(frame);
+  counters.framesOut++;
 }
 
-async function join(cfg: Config, index: number): Promise<void> {
+async function join(cfg: WorkerConfig, index: number): Promise<void> {
+  // the token belongs to the player, not to the join: fetched before the clock starts
+  let token: string | undefined;
+  if (cfg.mode !== "bare") {
+    const auth = parseGuestAuth(await http(guestAuthRequest(cfg.url, `bench-${index}`)));
+    if (!auth.ok) throw new Error(`auth: ${auth.status} ${auth.code}`);
+    token = auth.value.token;
+  }
   const started = performance.now();
-  const authToken = await token(cfg);
-  const res = await fetch(`${cfg.url}/matchmake/joinOrCreate/${cfg.mode}`, {
-    method: "POST",
-    headers: { "content-type": "application/json", ...(authToken ? { authorization: `Bearer ${authToken}` } : {}) },
-    body: JSON.stringify(cfg.options),
-  });
-  const seat = (await res.json()) as { roomId?: string; processId?: string; sessionId?: string; publicAddress?: string };
-  if (!seat.roomId || !seat.sessionId) throw new Error(`matchmaking failed: ${res.status} ${JSON.stringify(seat)}`);
-  const host = seat.publicAddress ?? new URL(cfg.url).host;
-  const query = `sessionId=${seat.sessionId}${authToken ? `&_authToken=${authToken}` : ""}`;
-  const socket = new WebSocket(`ws://${host}/${seat.processId}/${seat.roomId}?${query}`);
-  socket.binaryType = "nodebuffer";
-  const client: Client = { socket, roomId: seat.roomId, joined: false, sendFrom: Number.POSITIVE_INFINITY, index };
+  // the bare room asks for no token; a bearer header it does not read costs nothing
+  const reservation = parseReservation(await http(matchmakeRequest(cfg.url, cfg.mode, cfg.options, token ?? "none")));
+  if (!reservation.ok) throw new Error(`matchmake: ${reservation.status} ${reservation.code} ${reservation.message}`);
+  const seat = reservation.value;
+  const player = cfg.mode === "bare" ? undefined : createPlayer(cfg.mode, { seed: index, pingIntervalMs: 5_000 });
+  const socket = new WebSocket(webSocketUrl(cfg.url, seat, token));
+  const client: Client = { socket, seat, player, open: false };
   await new Promise<void>((resolve, reject) => {
     socket.on("message", (data: Buffer) => {
       counters.framesIn++;
       counters.bytesIn += data.length;
       const code = (data[0] ?? 0) & 0x1f;
-      if (code === FRAME.PATCH) counters.patches++;
-      else if (code === FRAME.JOIN_ROOM && !client.joined) {
-        // the client must acknowledge the join before the server sends state
-        socket.send(Buffer.from([FRAME.JOIN_ROOM]));
-        client.joined = true;
-        joinLatencies.push(performance.now() - started);
-        const room = roomsFilled.get(client.roomId) ?? { count: 0, fullAt: 0 };
-        room.count++;
-        if (room.count >= cfg.roomSize && room.fullAt === 0) room.fullAt = performance.now();
-        roomsFilled.set(client.roomId, room);
+      if (code === Protocol.ROOM_STATE_PATCH) counters.patches++;
+      const now = performance.now();
+      if (player) {
+        const replies = player.onFrame(data, now);
+        // the first reply is the join acknowledgement: the socket counts as open from here
+        if (player.joined) client.open = true;
+        for (const frame of replies) send(client, frame);
+      } else if (code === Protocol.JOIN_ROOM) {
+        client.open = true;
+        send(client, joinAck());
+      }
+      if (client.open && !joinedClients.has(client)) {
+        joinedClients.add(client);
+        joinMs.push(now - started);
         resolve();
-      } else if (code === FRAME.ROOM_DATA && data.includes("error")) {
-        counters.errors++;
       }
     });
     socket.once("error", reject);
     socket.once("close", () => {
+      client.open = false;
       counters.closed++;
-      if (!client.joined) reject(new Error("closed before join"));
+      reject(new Error("closed before join"));
     });
   });
   clients.push(client);
+  joined++;
 }
+const joinedClients = new WeakSet<Client>();
 
-async function scale(cfg: Config) {
-  // bounded concurrency, so joins measure the server, not a stampede of our own
-  while (!stopped && clients.length + joining < target) {
-    if (joining >= 40) {
-      await new Promise((r) => setTimeout(r, 5));
+async function scale(cfg: WorkerConfig) {
+  // bounded concurrency: joins measure the server, not a stampede of our own
+  while (!stopped && joined + joining < target) {
+    if (joining >= cfg.joinConcurrency) {
+      await new Promise((r) => setTimeout(r, 2));
       continue;
     }
     joining++;
-    join(cfg, clients.length + joining)
+    join(cfg, joined + joining)
       .catch(() => counters.joinFailures++)
       .finally(() => joining--);
   }
 }
 
-// one ticker sends for a tenth of the clients every 10 ms: a steady, even stream
+// players tick every 20 ms; the bare clients send `inputsPerSecond`, spread evenly over the ticks
 let step = 0;
 setInterval(() => {
-  if (!config) return;
   const cfg = config;
+  if (!cfg) return;
   const now = performance.now();
-  const slots = Math.round(1000 / cfg.inputsPerSecond / 10);
-  step = (step + 1) % slots;
-  for (let i = step; i < clients.length; i += slots) {
-    const client = clients[i]!;
-    if (!client.joined || client.socket.readyState !== WebSocket.OPEN) continue;
-    const room = roomsFilled.get(client.roomId);
-    if (!room || room.fullAt === 0 || now - room.fullAt < cfg.startDelayMs) continue;
-    const frame =
-      cfg.mode === "bare"
-        ? roomDataFrame("input", { x: Math.random() * 100, y: Math.random() * 100 })
-        : roomDataFrame("input", { throttle: 0.9, steer: Math.random() < 0.05 ? (Math.random() < 0.5 ? -1 : 1) : 0, boost: Math.random() < 0.02 });
-    client.socket.send(frame);
-    counters.framesOut++;
+  if (cfg.mode === "bare") {
+    const slots = Math.max(1, Math.round(1000 / cfg.inputsPerSecond / 20));
+    step = (step + 1) % slots;
+    for (let i = step; i < clients.length; i += slots) {
+      const client = clients[i]!;
+      send(client, roomDataFrame("input", { x: Math.random() * 100, y: Math.random() * 100 }));
+    }
+    return;
   }
-}, 10);
+  for (const client of clients) {
+    const player = client.player!;
+    for (const frame of player.tick(now)) send(client, frame);
+    const rtts = player.stats.rttMs;
+    if (rtts.length > 0) {
+      rttMs.push(...rtts);
+      rtts.length = 0;
+    }
+  }
+}, 20);
 
 let cpuMark = process.cpuUsage();
 let cpuAt = performance.now();
 setInterval(() => {
   const used = process.cpuUsage(cpuMark);
   const now = performance.now();
-  const loadCpuPct = ((used.user + used.system) / 1000 / (now - cpuAt)) * 100;
+  const gameErrors = clients.reduce((sum, c) => sum + (c.player ? Object.values(c.player.stats.unexpectedErrors).reduce((a, b) => a + b, 0) : 0), 0);
+  const stats: WorkerStats = {
+    type: "stats",
+    clients: clients.filter((c) => c.open).length,
+    rooms: new Set(clients.map((c) => c.seat.roomId)).size,
+    ...counters,
+    gameErrors,
+    joinMs,
+    rttMs,
+    loadCpuPct: ((used.user + used.system) / 1000 / (now - cpuAt)) * 100,
+  };
+  process.send?.(stats);
   cpuMark = process.cpuUsage();
   cpuAt = now;
-  process.send?.({
-    type: "stats",
-    loadCpuPct,
-    clients: clients.filter((c) => c.socket.readyState === WebSocket.OPEN).length,
-    rooms: new Set(clients.map((c) => c.roomId)).size,
-    ...counters,
-    joinMs: joinLatencies,
-  });
-  joinLatencies = [];
+  joinMs = [];
+  rttMs = [];
   for (const key of Object.keys(counters) as Array<keyof typeof counters>) counters[key] = 0;
 }, 1000);
 
-process.on("message", (command: Command) => {
+process.on("message", (command: WorkerCommand) => {
   if (command.type === "config") config = command.config;
   else if (command.type === "scale" && config) {
     target = command.clients;
@@ -171,4 +203,3 @@ process.on("message", (command: Command) => {
   }
 });
 process.on("disconnect", () => process.exit(0));
-void tokenPool;

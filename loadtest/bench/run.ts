@@ -1,17 +1,26 @@
 /**
- * `npm run bench`: ramps clients against a bare Colyseus room and against arena's race room, in the
- * same run, on 127.0.0.1, the server pinned to one core and the load generator to another (where
- * `taskset` exists). Measures each step and prints a table; writes the figures as JSON.
+ * `npm run bench`: the Node benchmark. Everything on 127.0.0.1; the server pinned to core 0 and the
+ * load generator (a separate process) to core 1 where `taskset` exists. Every scenario stops by
+ * itself. Prints a table per scenario and writes all figures to loadtest/results/bench-*.json.
  *
- *   npm run bench                       full ramp (a few minutes)
- *   npm run bench -- --smoke            a few seconds, small numbers (CI)
- *   npm run bench -- --targets=race --steps=500,1000,2000
+ *   npm run bench                               every scenario, full size (several minutes)
+ *   npm run bench -- --smoke                    every scenario, a few seconds each (CI)
+ *   npm run bench -- --only=capacity --steps=1000,2000,3000
+ *
+ * Scenarios:
+ *   capacity      ramp clients in rooms of 8 against a bare Colyseus room and arena's race room;
+ *                 capacity = largest step with loop lag p99 < 20 ms and late ticks < 0.5 %
+ *   join-burst    1,000 joins fired at once at a fresh server: join latency p50/p95/p99
+ *   quiz-rooms    ramp live quiz rooms (2 players answering each question) until the loop lags
+ *   bandwidth     a race of 8: bytes per client per second vs the JSON of the full state at the same rate
+ *   results       match results written per second into PostgreSQL (loadtest/bench/results-bench.ts)
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import type { BenchMode, WorkerCommand, WorkerConfig, WorkerStats } from "./load-worker.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const args = new Map(
@@ -21,36 +30,23 @@ const args = new Map(
   }),
 );
 const smoke = args.has("smoke");
-const steps = (args.get("steps") ?? (smoke ? "40,80" : "500,1000,1500,2000,2500,3000,3500,4000,5000")).split(",").map(Number);
-const holdMs = Number(args.get("hold") ?? (smoke ? 3000 : 8000));
-const targets = (args.get("targets") ?? "bare,race").split(",") as Array<"bare" | "race">;
+const only = args.get("only")?.split(",");
+const holdMs = Number(args.get("hold") ?? (smoke ? 2000 : 8000));
 const hasTaskset = spawnSync("taskset", ["-c", "0", "true"]).status === 0;
 const DATABASE_URL = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 
 /** Capacity: the largest step with loop-lag p99 under this and late ticks under this share. */
 const LAG_P99_LIMIT_MS = 20;
-const LATE_TICK_LIMIT = 0.005;
+const LATE_TICK_LIMIT_PCT = 0.5;
 
-interface StepResult {
-  target: string;
-  clients: number;
-  rooms: number;
-  msgsInPerSec: number;
-  msgsOutPerSec: number;
-  patchesPerClientPerSec: number;
-  bytesPerClientPerSec: number;
-  lagP99Ms: number;
-  lagMaxMs: number;
-  lateTickPct: number;
-  joinP50Ms: number;
-  joinP95Ms: number;
-  joinP99Ms: number;
-  serverCpuPct: number;
-  serverRssMb: number;
-  loadCpuPct: number;
-  errors: number;
-  ok: boolean;
-}
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const percentile = (values: number[], p: number) => {
+  if (values.length === 0) return 0;
+  const sorted = values.slice().sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+};
+const mean = (values: number[]) => (values.length ? values.reduce((a, b) => a + b, 0) / values.length : 0);
+const round = (v: number, d = 1) => Math.round(v * 10 ** d) / 10 ** d;
 
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -66,162 +62,345 @@ function pinned(core: number, command: string[]): [string, string[]] {
   return hasTaskset ? ["taskset", ["-c", String(core), ...command]] : [command[0]!, command.slice(1)];
 }
 
-const percentile = (values: number[], p: number) => {
-  if (values.length === 0) return 0;
-  const sorted = values.slice().sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-};
-const mean = (values: number[]) => (values.length ? values.reduce((a, b) => a + b, 0) / values.length : 0);
-const round = (v: number, d = 1) => Math.round(v * 10 ** d) / 10 ** d;
+interface Probe {
+  lagP99Ms: number;
+  lagMaxMs: number;
+  cpuPercent: number;
+  rssBytes: number;
+}
 
-async function startServer(target: "bare" | "race", port: number): Promise<ChildProcess> {
-  const probe = path.join(ROOT, "loadtest/bench/probe.mjs");
-  const command =
-    target === "bare"
-      ? [process.execPath, "--import", "tsx", "--import", probe, "loadtest/bench/bare-server.ts"]
-      : [process.execPath, "--import", probe, ...(args.has("profile") ? ["--cpu-prof", "--cpu-prof-dir=loadtest/results/profiles"] : []), "server/dist/main.js"];
-  const [bin, argv] = pinned(0, command);
-  const child = spawn(bin, argv, {
-    cwd: ROOT,
-    stdio: ["ignore", "pipe", "pipe", "ipc"],
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: "127.0.0.1",
-      LOG_LEVEL: "warn",
-      DATABASE_URL,
-      DATA_DIR: path.join(ROOT, "data", "bench"),
-      HTTP_RATE_PER_MIN: "10000000",
-      RACE_COUNTDOWN_MS: "500",
-      RACE_LOBBY_TIMEOUT_MS: "60000",
-      DRAIN_GRACE_S: "0",
-      NODE_ENV: "production",
-      AUTH_SECRET: "bench-secret-bench-secret-bench-secret",
-    },
-  });
-  child.stderr?.on("data", (d: Buffer) => process.stderr.write(d));
-  for (let i = 0; i < 200; i++) {
-    try {
-      const res = await fetch(`http://127.0.0.1:${port}/${target === "bare" ? "__healthcheck" : "ready"}`);
-      if (res.ok) return child;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
+/** A server process under test, with what its probe reports. */
+class ServerUnderTest {
+  readonly probes: Probe[] = [];
+  bareTicks = { total: 0, late: 0 };
+
+  private constructor(
+    readonly kind: "bare" | "arena",
+    readonly port: number,
+    readonly child: ChildProcess,
+  ) {
+    child.on("message", (m: { type: string } & Record<string, number>) => {
+      if (m.type === "probe") this.probes.push(m as unknown as Probe);
+      if (m.type === "ticks") this.bareTicks = { total: m.total ?? 0, late: m.late ?? 0 };
+    });
   }
-  throw new Error(`${target} server did not start`);
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  static async start(kind: "bare" | "arena", env: Record<string, string> = {}): Promise<ServerUnderTest> {
+    const port = await freePort();
+    const probe = path.join(ROOT, "loadtest/bench/probe.mjs");
+    const command =
+      kind === "bare"
+        ? [process.execPath, "--import", "tsx", "--import", probe, "loadtest/bench/bare-server.ts"]
+        : [process.execPath, "--import", probe, ...(args.has("profile") ? ["--cpu-prof", "--cpu-prof-dir=loadtest/results/profiles"] : []), "server/dist/main.js"];
+    const [bin, argv] = pinned(0, command);
+    const child = spawn(bin, argv, {
+      cwd: ROOT,
+      stdio: ["ignore", "ignore", "inherit", "ipc"],
+      env: {
+        ...process.env,
+        PORT: String(port),
+        HOST: "127.0.0.1",
+        LOG_LEVEL: "warn",
+        NODE_ENV: "production",
+        AUTH_SECRET: "bench-secret-bench-secret-bench-secret",
+        DATABASE_URL,
+        DATA_DIR: path.join(ROOT, "data", `bench-${port}`),
+        HTTP_RATE_PER_MIN: "100000000",
+        RACE_COUNTDOWN_MS: "500",
+        RACE_LOBBY_TIMEOUT_MS: "60000",
+        QUIZ_JOIN_WINDOW_MS: "500",
+        DRAIN_GRACE_S: "0",
+        ...env,
+      },
+    });
+    const server = new ServerUnderTest(kind, port, child);
+    for (let i = 0; i < 300; i++) {
+      try {
+        const res = await fetch(`${server.url}/${kind === "bare" ? "__healthcheck" : "ready"}`);
+        if (res.ok) return server;
+      } catch {
+        // not listening yet
+      }
+      await sleep(100);
+    }
+    throw new Error(`${kind} server did not start`);
+  }
+
+  async ticks(): Promise<{ total: number; late: number }> {
+    if (this.kind === "bare") return this.bareTicks;
+    const text = await (await fetch(`${this.url}/metrics`)).text();
+    const sum = (name: string) =>
+      text
+        .split("\n")
+        .filter((l) => l.startsWith(`${name}{`))
+        .reduce((acc, l) => acc + Number(l.split(" ").pop()), 0);
+    return { total: sum("arena_ticks_total"), late: sum("arena_ticks_late_total") };
+  }
+
+  async stop(): Promise<void> {
+    // SIGINT lets arena exit normally (and write its CPU profile with --profile)
+    this.child.kill("SIGINT");
+    const killer = setTimeout(() => this.child.kill("SIGKILL"), 15_000);
+    await new Promise((r) => this.child.once("exit", r));
+    clearTimeout(killer);
+  }
 }
 
-async function scrapeTicks(port: number): Promise<{ total: number; late: number }> {
-  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-  const sum = (name: string) =>
-    text
-      .split("\n")
-      .filter((l) => l.startsWith(`${name}{`))
-      .reduce((acc, l) => acc + Number(l.split(" ").pop()), 0);
-  return { total: sum("arena_ticks_total"), late: sum("arena_ticks_late_total") };
+/** The load generator process. */
+class LoadGenerator {
+  readonly stats: WorkerStats[] = [];
+  private readonly child: ChildProcess;
+
+  constructor(config: WorkerConfig) {
+    const [bin, argv] = pinned(1, [process.execPath, "--import", "tsx", "loadtest/bench/load-worker.ts"]);
+    this.child = spawn(bin, argv, { cwd: ROOT, stdio: ["ignore", "inherit", "inherit", "ipc"] });
+    this.child.on("message", (m: WorkerStats) => {
+      if (m.type === "stats") this.stats.push(m);
+    });
+    this.command({ type: "config", config });
+  }
+
+  command(command: WorkerCommand) {
+    this.child.send(command);
+  }
+
+  get connected(): number {
+    return this.stats.at(-1)?.clients ?? 0;
+  }
+
+  /** Scales to `clients` and waits until (almost) all are in, or `timeoutMs`. */
+  async scaleTo(clients: number, timeoutMs = 120_000): Promise<void> {
+    this.command({ type: "scale", clients });
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline && this.connected < clients * 0.98) await sleep(100);
+  }
+
+  stop() {
+    this.command({ type: "stop" });
+  }
 }
 
-async function ramp(target: "bare" | "race"): Promise<StepResult[]> {
-  const port = await freePort();
-  const server = await startServer(target, port);
-  const probes: Array<{ lagP99Ms: number; lagMaxMs: number; cpuPercent: number; rssBytes: number }> = [];
-  let bareTicks = { total: 0, late: 0 };
-  server.on("message", (m: { type: string } & Record<string, number>) => {
-    if (m.type === "probe") probes.push(m as never);
-    if (m.type === "ticks") bareTicks = { total: m.total ?? 0, late: m.late ?? 0 };
-  });
-  const [bin, argv] = pinned(1, [process.execPath, "--import", "tsx", "loadtest/bench/load-worker.ts"]);
-  const worker = spawn(bin, argv, { cwd: ROOT, stdio: ["ignore", "inherit", "inherit", "ipc"] });
-  const stats: Array<Record<string, number> & { joinMs: number[] }> = [];
-  worker.on("message", (m: { type: string }) => {
-    if (m.type === "stats") stats.push(m as never);
-  });
-  worker.send({
-    type: "config",
-    config: {
-      url: `http://127.0.0.1:${port}`,
-      mode: target,
-      options: target === "race" ? { trackLength: 5000, maxPlayers: 8 } : {},
-      inputsPerSecond: 10,
-      startDelayMs: target === "race" ? 1200 : 0,
-      roomSize: 8,
-    },
-  });
+interface StepResult {
+  scenario: string;
+  target: string;
+  clients: number;
+  rooms: number;
+  msgsInPerSec: number;
+  msgsOutPerSec: number;
+  patchesPerClientPerSec: number;
+  bytesPerClientPerSec: number;
+  lagP99Ms: number;
+  lagMaxMs: number;
+  lateTickPct: number;
+  joinP50Ms: number;
+  joinP95Ms: number;
+  joinP99Ms: number;
+  rttP95Ms: number;
+  serverCpuPct: number;
+  serverRssMb: number;
+  loadCpuPct: number;
+  errors: number;
+  ok: boolean;
+}
 
+/** Measures one steady window of `holdMs` after the clients are in. */
+async function measure(scenario: string, target: string, server: ServerUnderTest, load: LoadGenerator, joinFrom: number): Promise<StepResult> {
+  await sleep(2000); // let the new rooms start
+  const from = { stats: load.stats.length, probes: server.probes.length, ticks: await server.ticks() };
+  await sleep(holdMs);
+  const ticksNow = await server.ticks();
+  const window = load.stats.slice(from.stats);
+  const probes = server.probes.slice(from.probes);
+  const seconds = window.length || 1;
+  const connected = mean(window.map((s) => s.clients));
+  const joins = load.stats.slice(joinFrom).flatMap((s) => s.joinMs);
+  const ticked = ticksNow.total - from.ticks.total;
+  const result: StepResult = {
+    scenario,
+    target,
+    clients: Math.round(connected),
+    rooms: Math.round(mean(window.map((s) => s.rooms))),
+    msgsInPerSec: Math.round(window.reduce((a, s) => a + s.framesOut, 0) / seconds),
+    msgsOutPerSec: Math.round(window.reduce((a, s) => a + s.framesIn, 0) / seconds),
+    patchesPerClientPerSec: round(window.reduce((a, s) => a + s.patches, 0) / seconds / Math.max(1, connected)),
+    bytesPerClientPerSec: Math.round(window.reduce((a, s) => a + s.bytesIn, 0) / seconds / Math.max(1, connected)),
+    lagP99Ms: round(percentile(probes.map((p) => p.lagP99Ms), 50)),
+    lagMaxMs: round(Math.max(0, ...probes.map((p) => p.lagMaxMs))),
+    lateTickPct: round(ticked > 0 ? ((ticksNow.late - from.ticks.late) / ticked) * 100 : 0, 2),
+    joinP50Ms: round(percentile(joins, 50)),
+    joinP95Ms: round(percentile(joins, 95)),
+    joinP99Ms: round(percentile(joins, 99)),
+    rttP95Ms: round(percentile(window.flatMap((s) => s.rttMs), 95)),
+    serverCpuPct: Math.round(mean(probes.map((p) => p.cpuPercent))),
+    serverRssMb: Math.round(Math.max(0, ...probes.map((p) => p.rssBytes)) / 2 ** 20),
+    loadCpuPct: Math.round(mean(window.map((s) => s.loadCpuPct))),
+    errors: window.reduce((a, s) => a + s.joinFailures, 0) + (window.at(-1)?.gameErrors ?? 0),
+    ok: false,
+  };
+  result.ok = result.lagP99Ms < LAG_P99_LIMIT_MS && result.lateTickPct < LATE_TICK_LIMIT_PCT;
+  console.log(JSON.stringify(result));
+  return result;
+}
+
+/** Ramps one target through `steps` clients until two steps in a row fail. */
+async function ramp(scenario: string, target: BenchMode, steps: number[], options: WorkerConfig["options"], env: Record<string, string> = {}): Promise<StepResult[]> {
+  const server = await ServerUnderTest.start(target === "bare" ? "bare" : "arena", env);
+  const load = new LoadGenerator({ url: server.url, mode: target, options, inputsPerSecond: 10, joinConcurrency: 40 });
   const results: StepResult[] = [];
   let failures = 0;
-  for (const clients of steps) {
-    worker.send({ type: "scale", clients });
-    // let the joins land and the rooms start, then measure a steady window
-    const joinStart = stats.length;
-    for (let i = 0; i < 600 && (stats.at(-1)?.clients ?? 0) < clients * 0.98; i++) await new Promise((r) => setTimeout(r, 100));
-    await new Promise((r) => setTimeout(r, 2000));
-    const joinMs = stats.slice(joinStart).flatMap((s) => s.joinMs);
-    const from = { stats: stats.length, probes: probes.length, ticks: target === "race" ? await scrapeTicks(port) : bareTicks };
-    await new Promise((r) => setTimeout(r, holdMs));
-    const ticksNow = target === "race" ? await scrapeTicks(port) : bareTicks;
-    const window = stats.slice(from.stats);
-    const windowProbes = probes.slice(from.probes);
-    const seconds = window.length || 1;
-    const connected = mean(window.map((s) => s.clients));
-    const ticked = ticksNow.total - from.ticks.total;
-    const result: StepResult = {
-      target,
-      clients: Math.round(connected),
-      rooms: Math.round(mean(window.map((s) => s.rooms))),
-      msgsInPerSec: Math.round(window.reduce((a, s) => a + s.framesOut, 0) / seconds),
-      msgsOutPerSec: Math.round(window.reduce((a, s) => a + s.framesIn, 0) / seconds),
-      patchesPerClientPerSec: round(window.reduce((a, s) => a + s.patches, 0) / seconds / Math.max(1, connected)),
-      bytesPerClientPerSec: Math.round(window.reduce((a, s) => a + s.bytesIn, 0) / seconds / Math.max(1, connected)),
-      lagP99Ms: round(percentile(windowProbes.map((p) => p.lagP99Ms), 50)),
-      lagMaxMs: round(Math.max(0, ...windowProbes.map((p) => p.lagMaxMs))),
-      lateTickPct: round(ticked > 0 ? ((ticksNow.late - from.ticks.late) / ticked) * 100 : 0, 2),
-      joinP50Ms: round(percentile(joinMs, 50)),
-      joinP95Ms: round(percentile(joinMs, 95)),
-      joinP99Ms: round(percentile(joinMs, 99)),
-      serverCpuPct: Math.round(mean(windowProbes.map((p) => p.cpuPercent))),
-      serverRssMb: Math.round(Math.max(0, ...windowProbes.map((p) => p.rssBytes)) / 2 ** 20),
-      loadCpuPct: Math.round(mean(window.map((s) => s.loadCpuPct))),
-      errors: window.reduce((a, s) => a + s.errors + s.joinFailures, 0),
-      ok: false,
-    };
-    result.ok = result.lagP99Ms < LAG_P99_LIMIT_MS && result.lateTickPct < LATE_TICK_LIMIT * 100 && result.clients >= clients * 0.95;
-    results.push(result);
-    console.log(JSON.stringify(result));
-    failures = result.ok ? 0 : failures + 1;
-    if (failures >= 2) break;
+  try {
+    for (const clients of steps) {
+      const joinFrom = load.stats.length;
+      await load.scaleTo(clients);
+      const result = await measure(scenario, target, server, load, joinFrom);
+      // a step whose clients did not all get in has not been measured at its size
+      if (result.clients < clients * 0.95) result.ok = false;
+      results.push(result);
+      failures = result.ok ? 0 : failures + 1;
+      if (failures >= 2) break;
+    }
+  } finally {
+    load.stop();
+    await server.stop();
   }
-  worker.send({ type: "stop" });
-  // SIGINT lets the server exit normally (and write its CPU profile with --profile)
-  server.kill("SIGINT");
-  const killer = setTimeout(() => server.kill("SIGKILL"), 15_000);
-  await new Promise((r) => server.once("exit", r));
-  clearTimeout(killer);
   return results;
 }
 
-const all: StepResult[] = [];
-for (const target of targets) all.push(...(await ramp(target)));
+const RACE_OF_8 = { trackLength: 5000, maxPlayers: 8 };
 
-const capacity = (target: string) => Math.max(0, ...all.filter((r) => r.target === target && r.ok).map((r) => r.clients));
-const columns: Array<keyof StepResult> = [
-  "target", "clients", "rooms", "msgsInPerSec", "msgsOutPerSec", "patchesPerClientPerSec", "bytesPerClientPerSec",
-  "lagP99Ms", "lagMaxMs", "lateTickPct", "joinP50Ms", "joinP95Ms", "joinP99Ms", "serverCpuPct", "serverRssMb", "loadCpuPct", "errors", "ok",
-];
-console.log(`\n| ${columns.join(" | ")} |\n|${columns.map(() => "---").join("|")}|`);
-for (const r of all) console.log(`| ${columns.map((c) => String(r[c])).join(" | ")} |`);
-const summary = {
+async function capacity() {
+  const steps = (args.get("steps") ?? (smoke ? "40,80" : "500,1000,1500,2000,2500,3000,3500,4000,4500,5000")).split(",").map(Number);
+  const bare = await ramp("capacity", "bare", steps, {});
+  const race = await ramp("capacity", "race", steps, RACE_OF_8);
+  const best = (rows: StepResult[]) => Math.max(0, ...rows.filter((r) => r.ok).map((r) => r.clients));
+  const summary = { bare: best(bare), race: best(race), ratio: best(bare) > 0 ? round(best(race) / best(bare), 2) : null };
+  return { steps: [...bare, ...race], summary };
+}
+
+async function joinBurst() {
+  const joins = smoke ? 100 : 1000;
+  const concurrency = Number(args.get("burst-concurrency") ?? joins);
+  const server = await ServerUnderTest.start("arena");
+  const load = new LoadGenerator({ url: server.url, mode: "race", options: RACE_OF_8, inputsPerSecond: 10, joinConcurrency: concurrency });
+  try {
+    const started = Date.now();
+    await load.scaleTo(joins);
+    const seconds = (Date.now() - started) / 1000;
+    await sleep(1500);
+    const latencies = load.stats.flatMap((s) => s.joinMs);
+    const summary = {
+      joins: latencies.length,
+      fired: concurrency >= joins ? "all at once" : `${concurrency} in flight at a time`,
+      seconds: round(seconds, 2),
+      joinP50Ms: round(percentile(latencies, 50)),
+      joinP95Ms: round(percentile(latencies, 95)),
+      joinP99Ms: round(percentile(latencies, 99)),
+      failures: load.stats.reduce((a, s) => a + s.joinFailures, 0),
+    };
+    console.log(JSON.stringify({ scenario: "join-burst", ...summary }));
+    return { summary };
+  } finally {
+    load.stop();
+    await server.stop();
+  }
+}
+
+async function quizRooms() {
+  const roomSteps = (args.get("quiz-rooms") ?? (smoke ? "20,40" : "500,1000,1500,2000,2500,3000")).split(",").map(Number);
+  const steps = await ramp("quiz-rooms", "quiz", roomSteps.map((r) => r * 2), { minPlayers: 2, maxPlayers: 2, rounds: 20 });
+  const held = Math.max(0, ...steps.filter((s) => s.ok && s.errors === 0).map((s) => s.rooms));
+  return { steps, summary: { liveQuizRoomsHeld: held } };
+}
+
+async function bandwidth() {
+  const server = await ServerUnderTest.start("arena");
+  const load = new LoadGenerator({ url: server.url, mode: "race", options: { ...RACE_OF_8, trackLength: 4999 }, inputsPerSecond: 10, joinConcurrency: 8 });
+  try {
+    await load.scaleTo(7);
+    // the eighth racer decodes the state like a real client, to size the JSON of the full state
+    const { connect } = await import("@arena/client-sdk");
+    const observer = connect(server.url);
+    await observer.guest("observer");
+    const race = await observer.joinRace({ ...RACE_OF_8, trackLength: 4999 });
+    await race.waitFor((s) => s.phase === "racing", 10_000);
+    const drive = setInterval(() => race.input({ throttle: 1, steer: 0, boost: false }), 100);
+    const jsonSizes: number[] = [];
+    race.onStateChange((state) => jsonSizes.push(JSON.stringify(state.toJSON()).length));
+    const from = load.stats.length;
+    const started = Date.now();
+    await sleep(smoke ? 3000 : 10_000);
+    const seconds = (Date.now() - started) / 1000;
+    clearInterval(drive);
+    const window = load.stats.slice(from);
+    if (args.has("debug")) console.log(JSON.stringify(window.map((s) => [s.clients, s.framesIn, s.bytesIn, s.patches])));
+    const clients = mean(window.map((s) => s.clients)) || 1;
+    const bytesPerClientPerSec = window.reduce((a, s) => a + s.bytesIn, 0) / window.length / clients;
+    const patchesPerSec = jsonSizes.length / seconds;
+    const jsonBytesPerSec = mean(jsonSizes) * patchesPerSec;
+    const summary = {
+      racers: 8,
+      patchesPerSec: round(patchesPerSec),
+      bytesPerClientPerSec: Math.round(bytesPerClientPerSec),
+      jsonFullStateBytes: Math.round(mean(jsonSizes)),
+      jsonFullStateBytesPerSec: Math.round(jsonBytesPerSec),
+      ratio: round(bytesPerClientPerSec / jsonBytesPerSec, 3),
+    };
+    console.log(JSON.stringify({ scenario: "bandwidth", ...summary }));
+    await race.leave();
+    return { summary };
+  } finally {
+    load.stop();
+    await server.stop();
+  }
+}
+
+async function results() {
+  const count = smoke ? 300 : 5000;
+  const run = spawnSync(process.execPath, ["--import", "tsx", "loadtest/bench/results-bench.ts", String(count)], {
+    cwd: ROOT,
+    env: { ...process.env, DATABASE_URL },
+    encoding: "utf8",
+  });
+  const line = run.stdout.trim().split("\n").pop() ?? "{}";
+  console.log(line);
+  return { summary: JSON.parse(line) as Record<string, unknown> };
+}
+
+const scenarios: Record<string, () => Promise<{ steps?: StepResult[]; summary: unknown }>> = {
+  capacity,
+  "join-burst": joinBurst,
+  "quiz-rooms": quizRooms,
+  bandwidth,
+  results,
+};
+
+const report: Record<string, unknown> = {
   at: new Date().toISOString(),
   node: process.version,
-  pinned: hasTaskset,
+  pinned: hasTaskset ? "server on core 0, load on core 1" : "not pinned (no taskset)",
   holdMs,
-  capacity: Object.fromEntries(targets.map((t) => [t, capacity(t)])),
-  ratio: capacity("bare") > 0 ? round(capacity("race") / capacity("bare"), 2) : null,
-  steps: all,
+  limits: { lagP99Ms: LAG_P99_LIMIT_MS, lateTickPct: LATE_TICK_LIMIT_PCT },
 };
-console.log(`\ncapacity (lag p99 < ${LAG_P99_LIMIT_MS} ms, late ticks < ${LATE_TICK_LIMIT * 100} %): ${JSON.stringify(summary.capacity)}; race / bare = ${summary.ratio}`);
+const columns: Array<keyof StepResult> = [
+  "target", "clients", "rooms", "msgsInPerSec", "msgsOutPerSec", "patchesPerClientPerSec", "bytesPerClientPerSec", "lagP99Ms",
+  "lagMaxMs", "lateTickPct", "joinP50Ms", "joinP95Ms", "joinP99Ms", "rttP95Ms", "serverCpuPct", "serverRssMb", "loadCpuPct", "errors", "ok",
+];
+for (const [name, run] of Object.entries(scenarios)) {
+  if (only && !only.includes(name)) continue;
+  console.log(`\n== ${name}`);
+  const outcome = await run();
+  report[name] = outcome;
+  if (outcome.steps && outcome.steps.length > 0) {
+    console.log(`\n| ${columns.join(" | ")} |\n|${columns.map(() => "---").join("|")}|`);
+    for (const r of outcome.steps) console.log(`| ${columns.map((c) => String(r[c])).join(" | ")} |`);
+  }
+  console.log(`\n${name}: ${JSON.stringify(outcome.summary)}`);
+}
 mkdirSync(path.join(ROOT, "loadtest/results"), { recursive: true });
-const file = path.join(ROOT, "loadtest/results", `bench-${smoke ? "smoke" : "ramp"}.json`);
-writeFileSync(file, JSON.stringify(summary, null, 2));
-console.log(`written ${path.relative(ROOT, file)}`);
+const file = path.join(ROOT, "loadtest/results", `bench-${smoke ? "smoke" : "full"}.json`);
+writeFileSync(file, JSON.stringify(report, null, 2));
+console.log(`\nwritten ${path.relative(ROOT, file)}`);

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
+import { createAuthContext, matchMaker } from "@colyseus/core";
 import { ErrorCode, type HttpErrorBody } from "@arena/shared";
 import { KeyedBuckets } from "../lib/token-bucket.js";
 import type { Logger } from "../observability/logger.js";
@@ -14,6 +15,81 @@ export interface HttpFrontOptions {
   /** Requests per client IP per minute on the limited prefixes. */
   perMinute: number;
   limitedPrefixes: readonly string[];
+}
+
+/** Matchmaking calls that look for a room with a free seat: the ones that contend in a burst. */
+const QUEUED = /^\/matchmake\/(joinOrCreate|join)\/([a-zA-Z0-9_-]+)$/;
+const MAX_OPTIONS_BYTES = 16 * 1024;
+
+/**
+ * Seat-seeking matchmaking requests of one room type, one after another on this node. Colyseus'
+ * matchmaker is optimistic: in a burst, concurrent requests pick the same room, all but one miss
+ * the seat and retry after random backoffs of hundreds of milliseconds. Taken one at a time (about
+ * a millisecond each), every request finds a free seat at once. With several nodes each node
+ * queues its own requests; across nodes Colyseus' own handling stays in charge.
+ */
+class MatchmakingQueue {
+  private readonly tails = new Map<string, Promise<unknown>>();
+
+  run<T>(key: string, task: () => Promise<T>): Promise<T> {
+    const previous = this.tails.get(key) ?? Promise.resolve();
+    const next = previous.then(task, task);
+    const tail = next.catch(() => undefined);
+    this.tails.set(key, tail);
+    void tail.then(() => {
+      if (this.tails.get(key) === tail) this.tails.delete(key);
+    });
+    return next;
+  }
+}
+
+function readBody(req: IncomingMessage, limit: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let size = 0;
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        reject(new Error("body too large"));
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string>) {
+  const json = JSON.stringify(body);
+  res.writeHead(status, { "Content-Type": "application/json", "Content-Length": String(Buffer.byteLength(json)), ...headers });
+  res.end(json);
+}
+
+/** Answers a queued matchmaking request exactly as Colyseus' own route would. */
+async function matchmakeQueued(queue: MatchmakingQueue, req: IncomingMessage, res: ServerResponse, method: string, room: string, cors: Record<string, string>) {
+  if (matchMaker.state === matchMaker.MatchMakerState.SHUTTING_DOWN) {
+    sendJson(res, 503, { code: 503, error: "UNAVAILABLE: the node is draining" }, cors);
+    return;
+  }
+  let options: unknown;
+  try {
+    const text = await readBody(req, MAX_OPTIONS_BYTES);
+    options = text.trim() === "" ? {} : (JSON.parse(text) as unknown);
+  } catch {
+    sendJson(res, 400, { code: 400, error: `${ErrorCode.InvalidOptions}: the body is not JSON (or over ${MAX_OPTIONS_BYTES} bytes)` }, cors);
+    return;
+  }
+  const auth = createAuthContext({ headers: req.headers as Record<string, string>, remoteAddress: req.socket.remoteAddress, req });
+  try {
+    const reservation = await queue.run(room, () => matchMaker.controller.invokeMethod(method, room, options ?? undefined, auth));
+    sendJson(res, 200, reservation, cors);
+  } catch (error) {
+    const code = typeof (error as { code?: unknown }).code === "number" ? (error as { code: number }).code : 500;
+    const status = code >= 400 && code < 600 ? code : 500;
+    sendJson(res, status, { code, error: (error as Error).message }, cors);
+  }
 }
 
 const MATCHMAKE = /^\/matchmake\/([a-zA-Z]+)\//;
@@ -45,6 +121,7 @@ function validRequestId(value: string | string[] | undefined): string | undefine
  */
 export function installHttpFront(server: Server, options: HttpFrontOptions): KeyedBuckets {
   const buckets = new KeyedBuckets(options.perMinute, options.perMinute / 60);
+  const queue = new MatchmakingQueue();
   const emit = server.emit.bind(server) as (event: string, ...args: unknown[]) => boolean;
   server.emit = ((event: string, ...args: unknown[]) => {
     if (event !== "request") return emit(event, ...args);
@@ -83,6 +160,12 @@ export function installHttpFront(server: Server, options: HttpFrontOptions): Key
         res.end(JSON.stringify(body));
         return true;
       }
+    }
+    const queued = req.method === "POST" ? QUEUED.exec(path) : null;
+    if (queued) {
+      const cors = { ...CorsPolicy.baseHeaders, ...options.cors.headersFor(req.headers.origin) };
+      void matchmakeQueued(queue, req, res, queued[1] as string, queued[2] as string, cors);
+      return true;
     }
     return emit(event, ...args);
   }) as typeof server.emit;

@@ -41,8 +41,8 @@ interface Seat {
 
 /** HTTP status of a room creation refused because the question bank cannot be read. */
 const BANK_UNAVAILABLE_STATUS = 503;
-/** The countdown clients see moves in steps of this many ms, so it does not change every patch. */
-const COUNTDOWN_STEP_MS = 100;
+/** The countdown clients see moves in whole seconds: one patch a second, not one every patch (the `question` message carries the exact window). */
+const COUNTDOWN_STEP_MS = 1000;
 
 const answerKey = (round: number, playerId: string) => `${round}:${playerId}`;
 
@@ -66,6 +66,7 @@ export class QuizRoom extends GameRoom<QuizState, QuizJoinOptions> {
   private phaseTimer: Delayed | undefined;
   /** When the current timed status ends (join window, answer window, reveal); 0 when untimed. */
   private phaseEndsAt = 0;
+  private phaseLengthMs = 0;
   private roundOpenedAt = 0;
   private roundClosesAt = 0;
   private currentQuestion: PublicQuestion | undefined;
@@ -155,7 +156,7 @@ export class QuizRoom extends GameRoom<QuizState, QuizJoinOptions> {
   override onBeforePatch() {
     if (!this.state) return;
     const left = this.phaseEndsAt === 0 ? 0 : Math.max(0, this.phaseEndsAt - this.now());
-    this.state.countdownMs = Math.ceil(left / COUNTDOWN_STEP_MS) * COUNTDOWN_STEP_MS;
+    this.state.countdownMs = Math.min(this.phaseLengthMs, Math.ceil(left / COUNTDOWN_STEP_MS) * COUNTDOWN_STEP_MS);
   }
 
   override onDispose() {
@@ -201,6 +202,7 @@ export class QuizRoom extends GameRoom<QuizState, QuizJoinOptions> {
     this.phaseTimer = undefined;
     this.state.status = status;
     this.phaseEndsAt = timed ? this.now() + timed.ms : 0;
+    this.phaseLengthMs = timed ? timed.ms : 0;
     if (timed) this.scheduleAt(this.phaseEndsAt, timed.then);
     this.onBeforePatch();
   }
