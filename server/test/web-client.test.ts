@@ -31,7 +31,7 @@ describe("browser client at /play, in a real Chromium against a real server", ()
       env: {
         QUIZ_JOIN_WINDOW_MS: "300",
         QUIZ_ANSWER_WINDOW_MS: "8000",
-        QUIZ_REVEAL_MS: "1500",
+        QUIZ_REVEAL_MS: "3000", // the page's reveal is checked within this window
         WAR_LOBBY_TIMEOUT_MS: "300",
       },
     });
@@ -57,6 +57,7 @@ describe("browser client at /play, in a real Chromium against a real server", ()
     sdkRooms.push(bob);
     assert.match((await page.getByTestId("room-id").textContent()) ?? "", new RegExp(bob.roomId), "page and SDK client share one room");
     const finished: Promise<RaceFinishedPayload> = bob.next("finished", 40_000);
+    finished.catch(() => undefined); // awaited below; no unhandled rejection if the test fails before
     const webRacer = () => [...bob.state.racers.values()].find((r) => r.name === "web-racer");
 
     await bob.waitFor((s) => s.phase === "countdown" || s.phase === "racing");
@@ -115,6 +116,7 @@ describe("browser client at /play, in a real Chromium against a real server", ()
     sdkRooms.push(carol);
     const results = collectRoundResults(carol);
     const finished = carol.next("finished", 60_000);
+    finished.catch(() => undefined); // awaited below; no unhandled rejection if the test fails before
     const webSession = () => [...carol.state.players.entries()].find(([, p]) => p.name === "web-quizzer")?.[0];
     const kinds = new Set<string>();
     let webScore = 0;
