@@ -24,12 +24,16 @@ import {
   type QuizAnswer,
   type QuizFinishedPayload,
   type QuizJoinOptionsInput,
+  type QuizQuestionPayload,
   type QuizRoundResultPayload,
+  type RaceCountdownPayload,
   type RaceFinishedPayload,
+  type RaceStartedPayload,
   type RaceInput,
   type RaceJoinOptionsInput,
   type WarFinishedPayload,
   type WarJoinOptionsInput,
+  type WarMapPayload,
   type WarMove,
   type WarPlayer,
 } from "@arena/shared";
@@ -184,11 +188,16 @@ export class GameRoom<State, Outgoing extends MessageMap, Incoming extends Messa
 }
 
 export type RaceOutgoing = { [RaceMessage.Input]: RaceInput };
-export type RaceIncoming = { [RaceServerMessage.Finished]: RaceFinishedPayload; [ERROR_MESSAGE]: ErrorPayload };
+export type RaceIncoming = {
+  [RaceServerMessage.Countdown]: RaceCountdownPayload;
+  [RaceServerMessage.Started]: RaceStartedPayload;
+  [RaceServerMessage.Finished]: RaceFinishedPayload;
+  [ERROR_MESSAGE]: ErrorPayload;
+};
 
 export class RaceRoom extends GameRoom<RaceState, RaceOutgoing, RaceIncoming> {
   constructor(room: Room) {
-    super(room, [RaceServerMessage.Finished]);
+    super(room, [RaceServerMessage.Countdown, RaceServerMessage.Started, RaceServerMessage.Finished]);
   }
 
   /** Sends a control input: throttle 0..1, steer −1/0/+1, boost. */
@@ -198,11 +207,15 @@ export class RaceRoom extends GameRoom<RaceState, RaceOutgoing, RaceIncoming> {
 }
 
 export type WarOutgoing = { [WarMessage.Move]: WarMove };
-export type WarIncoming = { [WarServerMessage.Finished]: WarFinishedPayload; [ERROR_MESSAGE]: ErrorPayload };
+export type WarIncoming = {
+  [WarServerMessage.Map]: WarMapPayload;
+  [WarServerMessage.Finished]: WarFinishedPayload;
+  [ERROR_MESSAGE]: ErrorPayload;
+};
 
 export class WarRoom extends GameRoom<WarState, WarOutgoing, WarIncoming> {
   constructor(room: Room) {
-    super(room, [WarServerMessage.Finished]);
+    super(room, [WarServerMessage.Map, WarServerMessage.Finished]);
   }
 
   /** Walks to an adjacent zone (`zone.neighbours`); the walk takes time, during which you are in no zone. */
@@ -218,6 +231,7 @@ export class WarRoom extends GameRoom<WarState, WarOutgoing, WarIncoming> {
 
 export type QuizOutgoing = { [QuizMessage.Answer]: QuizAnswer };
 export type QuizIncoming = {
+  [QuizServerMessage.Question]: QuizQuestionPayload;
   [QuizServerMessage.RoundResult]: QuizRoundResultPayload;
   [QuizServerMessage.Finished]: QuizFinishedPayload;
   [ERROR_MESSAGE]: ErrorPayload;
@@ -225,7 +239,7 @@ export type QuizIncoming = {
 
 export class QuizRoom extends GameRoom<QuizState, QuizOutgoing, QuizIncoming> {
   constructor(room: Room) {
-    super(room, [QuizServerMessage.RoundResult, QuizServerMessage.Finished]);
+    super(room, [QuizServerMessage.Question, QuizServerMessage.RoundResult, QuizServerMessage.Finished]);
   }
 
   /**

@@ -18,7 +18,7 @@ import { mountWebClient } from "./http/web-client.js";
 import { Metrics } from "./observability/metrics.js";
 import { createLogger, type Logger } from "./observability/logger.js";
 import { openDatabase } from "./persistence/database.js";
-import { writeMatchResult } from "./persistence/results-store.js";
+import { writeMatchResults } from "./persistence/results-store.js";
 import { ResultsWriter } from "./persistence/results-writer.js";
 import { roomCensus } from "./rooms/GameRoom.js";
 import { QuizRoom } from "./rooms/quiz/QuizRoom.js";
@@ -55,7 +55,7 @@ async function main() {
 
   let metrics: Metrics | undefined;
   const results = new ResultsWriter({
-    write: (result) => writeMatchResult(database.db, result),
+    write: (batch) => writeMatchResults(database.db, batch),
     journalPath: path.join(config.dataDir, "results-journal.jsonl"),
     logger: logger.child({ component: "results" }),
     retryMaxMs: config.resultsRetryMaxMs,

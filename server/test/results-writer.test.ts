@@ -5,7 +5,7 @@ import { after, before, describe, it } from "node:test";
 import { inArray } from "drizzle-orm";
 import { openDatabase, type Database } from "../src/persistence/database.js";
 import type { MatchResult } from "../src/persistence/match-result.js";
-import { writeMatchResult } from "../src/persistence/results-store.js";
+import { writeMatchResults } from "../src/persistence/results-store.js";
 import { ResultsWriter } from "../src/persistence/results-writer.js";
 import { matches } from "../src/persistence/schema.js";
 import { raceResult, silentLogger } from "./support/fixtures.js";
@@ -33,7 +33,7 @@ describe("results writer on real PostgreSQL (journal and retries)", () => {
     let target = dead;
     return {
       up: () => (target = live),
-      write: (result: MatchResult) => writeMatchResult(target.db, result),
+      write: (batch: MatchResult[]) => writeMatchResults(target.db, batch),
     };
   }
 

@@ -242,7 +242,8 @@ describe("war room over real WebSockets, with PostgreSQL", () => {
   });
 
   it("records a running war as aborted when its server shuts down, replayable to the stored standings", async () => {
-    const own = await startServer({ env: { DATABASE_URL: TEST_DATABASE_URL, WAR_LOBBY_TIMEOUT_MS: "0" } });
+    // no drain grace: the running war is ended at once
+    const own = await startServer({ env: { DATABASE_URL: TEST_DATABASE_URL, WAR_LOBBY_TIMEOUT_MS: "0", DRAIN_GRACE_S: "0" } });
     try {
       const war = await (await player(own.url, "last-one")).joinWar({ maxPlayers: 2, timeLimit: 60, scoreLimit: 404 });
       await war.waitFor((s) => s.phase === "playing" && s.elapsedS >= 1, 5_000);

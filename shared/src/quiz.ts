@@ -23,6 +23,11 @@ export const QuizMessage = {
 
 /** Server → client message types of a quiz room (besides the shared `error`). */
 export const QuizServerMessage = {
+  /**
+   * Sent to everyone when a round opens: the question's public fields (never the answer), for
+   * clients that do not decode the state (bots, load generators, other engines).
+   */
+  Question: "question",
   /** Sent to everyone when a round closes: the correct answer and every player's outcome. */
   RoundResult: "round_result",
   /** Sent once when the quiz ends: the final standings. */
@@ -187,4 +192,17 @@ export interface QuizFinishedPayload {
   status: "completed" | "aborted";
   roundsPlayed: number;
   standings: QuizStanding[];
+}
+
+/** Payload of the `question` message: what `state.question` shows while the round is open. */
+export interface QuizQuestionPayload {
+  round: number;
+  id: string;
+  category: string;
+  kind: "choice" | "number";
+  prompt: string;
+  options: string[];
+  minValue: number;
+  maxValue: number;
+  answerWindowMs: number;
 }

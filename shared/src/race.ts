@@ -22,6 +22,12 @@ export const RaceMessage = {
 
 /** Server → client message types of a race room (besides the shared `error`). */
 export const RaceServerMessage = {
+  /**
+   * Sent when the countdown starts (inputs are accepted from now on) and at the start signal:
+   * the phase changes for clients that do not decode the state (bots, load generators).
+   */
+  Countdown: "countdown",
+  Started: "started",
   /** Sent once when the race ends: the final standings. */
   Finished: "finished",
 } as const;
@@ -122,6 +128,16 @@ export interface RaceStanding {
   finishTimeMs: number | null;
   dnf: boolean;
   score: number;
+}
+
+/** Payload of the `countdown` message. */
+export interface RaceCountdownPayload {
+  countdownMs: number;
+}
+
+/** Payload of the `started` message. */
+export interface RaceStartedPayload {
+  timeLimitMs: number;
 }
 
 /** Payload of the `finished` message. */

@@ -39,6 +39,11 @@ export const WarMessage = {
 
 /** Server → client message types of a war room (besides the shared `error`). */
 export const WarServerMessage = {
+  /**
+   * Sent to a player when they take a seat: the roads with their walking times, their faction and
+   * where their unit stands, for clients that do not decode the state (bots, load generators).
+   */
+  Map: "map",
   /** Sent once when the match ends: faction standings and every player's part. */
   Finished: "finished",
 } as const;
@@ -247,4 +252,12 @@ export interface WarFinishedPayload {
   winner: WarFactionId | null;
   factions: WarFactionResult[];
   players: WarPlayerResult[];
+}
+
+/** Payload of the `map` message. */
+export interface WarMapPayload {
+  faction: string;
+  /** The unit's zone when the seat was taken; `NO_ZONE` while it walks. */
+  zone: number;
+  zones: Array<{ id: number; name: string; neighbours: number[]; travelMs: number[] }>;
 }

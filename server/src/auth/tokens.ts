@@ -23,6 +23,9 @@ export class TokenError extends Error {
 /** Signs and verifies player tokens (JWT, HS256) with one secret shared by every node. */
 export class TokenService {
   private readonly key: Uint8Array;
+  /** Tokens already verified (a player matchmakes many times with one token): token → claims and expiry. */
+  private readonly verified = new Map<string, { claims: PlayerClaims; expiresAt: number }>();
+  private static readonly CACHE_LIMIT = 50_000;
 
   constructor(
     secret: string | undefined,
@@ -49,6 +52,11 @@ export class TokenService {
 
   async verify(token: string | null | undefined): Promise<PlayerClaims> {
     if (!token) throw new TokenError("missing", "a player token is required (POST /auth/guest)");
+    const cached = this.verified.get(token);
+    if (cached) {
+      if (cached.expiresAt > Date.now()) return cached.claims;
+      this.verified.delete(token);
+    }
     try {
       const { payload } = await jwtVerify(token, this.key, {
         issuer: TOKEN_ISSUER,
@@ -60,7 +68,10 @@ export class TokenService {
       if (typeof payload.sub !== "string" || !/^[0-9a-f-]{36}$/i.test(payload.sub) || typeof name !== "string") {
         throw new TokenError("invalid", "token lacks a player id or name");
       }
-      return { playerId: payload.sub, displayName: name };
+      const claims = { playerId: payload.sub, displayName: name };
+      if (this.verified.size >= TokenService.CACHE_LIMIT) this.verified.clear();
+      this.verified.set(token, { claims, expiresAt: (payload.exp as number) * 1000 });
+      return claims;
     } catch (error) {
       if (error instanceof TokenError) throw error;
       if (error instanceof errors.JWTExpired) throw new TokenError("expired", "token expired");

@@ -3,6 +3,21 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom
 /** Every metric name starts with this. */
 export const METRIC_PREFIX = "arena_";
 
+export type FrameKind = "patch" | "full_state" | "message" | "other";
+
+/**
+ * Per-mode running sums for the hottest counters (a frame sent, a message received): plain
+ * number increments on the hot path, moved into the Prometheus counters at scrape time.
+ */
+export class ModeTally {
+  readonly bytes: Record<FrameKind, number> = { patch: 0, full_state: 0, message: 0, other: 0 };
+  readonly received = new Map<string, number>();
+
+  countReceived(type: string): void {
+    this.received.set(type, (this.received.get(type) ?? 0) + 1);
+  }
+}
+
 /** What the room gauges read at scrape time. */
 export interface RoomCensus {
   /** Live rooms and connected clients per mode on this process. */
@@ -34,6 +49,7 @@ export class Metrics {
   readonly resultsWriteFailures: Counter;
   readonly resultsRetries: Counter;
   readonly resultsOutboxDepth: Gauge;
+  private readonly tallies = new Map<string, ModeTally>();
 
   constructor(census: RoomCensus, outboxDepth: () => number) {
     const registers = [this.registry];
@@ -89,11 +105,18 @@ export class Metrics {
       labelNames: ["mode"],
       registers,
     });
+    const tallies = this.tallies;
     this.messagesReceived = new Counter({
       name: `${p}messages_received_total`,
       help: "Room messages received, by mode and message type (unregistered types count as 'unknown').",
       labelNames: ["mode", "type"],
       registers,
+      collect() {
+        for (const [mode, tally] of tallies) {
+          for (const [type, count] of tally.received) if (count > 0) this.inc({ mode, type }, count);
+          tally.received.clear();
+        }
+      },
     });
     this.messagesRejected = new Counter({
       name: `${p}messages_rejected_total`,
@@ -106,6 +129,14 @@ export class Metrics {
       help: "Bytes written to room clients, by mode and kind (patch, full_state, message, other).",
       labelNames: ["mode", "kind"],
       registers,
+      collect() {
+        for (const [mode, tally] of tallies) {
+          for (const kind of Object.keys(tally.bytes) as FrameKind[]) {
+            if (tally.bytes[kind] > 0) this.inc({ mode, kind }, tally.bytes[kind]);
+            tally.bytes[kind] = 0;
+          }
+        }
+      },
     });
     this.clientsDisconnected = new Counter({
       name: `${p}clients_disconnected_total`,
@@ -156,6 +187,13 @@ export class Metrics {
     });
   }
 
+  /** The running sums of a mode (created on first use; modes are few). */
+  tally(mode: string): ModeTally {
+    let tally = this.tallies.get(mode);
+    if (!tally) this.tallies.set(mode, (tally = new ModeTally()));
+    return tally;
+  }
+
   /** Gives the labelled counters a zero series for every mode, so dashboards show 0 rather than no data. */
   initialiseModes(modes: readonly string[]): void {
     for (const mode of modes) {
@@ -163,6 +201,7 @@ export class Metrics {
       for (const status of ["completed", "aborted"]) this.matchesEnded.labels(mode, status).inc(0);
       this.ticks.labels(mode).inc(0);
       this.lateTicks.labels(mode).inc(0);
+      for (const kind of ["patch", "full_state", "message", "other"] as const) this.bytesSent.labels(mode, kind).inc(0);
     }
     for (const outcome of ["written", "duplicate"]) this.resultsWritten.labels(outcome).inc(0);
     for (const outcome of ["ok", "invalid", "unauthorized", "rate_limited", "unavailable", "error"]) {

@@ -9,14 +9,16 @@ import type { WriteOutcome } from "./results-store.js";
 type JournalEntry = { op: "put"; result: CheckedMatchResult } | { op: "done"; matchId: string };
 
 export interface ResultsWriterOptions {
-  /** Writes one result to the database, idempotently by match id. */
-  write: (result: CheckedMatchResult) => Promise<WriteOutcome>;
+  /** Writes a batch of results to the database in one transaction, idempotently by match id. */
+  write: (results: CheckedMatchResult[]) => Promise<Map<string, WriteOutcome>>;
   journalPath: string;
   logger: Logger;
   retryBaseMs?: number;
   retryMaxMs?: number;
-  /** Results written to the database at the same time. */
+  /** Batches written to the database at the same time. */
   concurrency?: number;
+  /** Most results in one transaction. */
+  batchSize?: number;
   /** Hooks for metrics. */
   onWritten?: (outcome: WriteOutcome, seconds: number) => void;
   onFailure?: (error: unknown) => void;
@@ -33,6 +35,11 @@ export interface ResultsWriterOptions {
 export class ResultsWriter implements ResultsSink {
   private readonly pending = new Map<string, CheckedMatchResult>();
   private readonly inFlight = new Set<string>();
+  /** Failed results wait out their own backoff; the others go on. */
+  private readonly backoff = new Map<string, { attempts: number; dueAt: number }>();
+  private batchesInFlight = 0;
+  /** After a failed batch, write one result at a time until one succeeds (isolates a result the database refuses). */
+  private isolating = false;
   private journal: FileHandle | undefined;
   private journalQueue: string[] = [];
   private journalFlush: Promise<void> | undefined;
@@ -44,7 +51,7 @@ export class ResultsWriter implements ResultsSink {
     Pick<ResultsWriterOptions, "onWritten" | "onFailure" | "onRetry">;
 
   constructor(options: ResultsWriterOptions) {
-    this.options = { retryBaseMs: 200, retryMaxMs: 10_000, concurrency: 8, ...options };
+    this.options = { retryBaseMs: 200, retryMaxMs: 10_000, concurrency: 4, batchSize: 100, ...options };
   }
 
   /** Results accepted but not yet confirmed by the database. */
@@ -111,60 +118,93 @@ export class ResultsWriter implements ResultsSink {
     this.journal = undefined;
   }
 
+  /** Makes every backing-off result due now (a flush should not wait out a long backoff). */
   private retryNow() {
     if (this.retryTimer) {
       clearTimeout(this.retryTimer);
       this.retryTimer = undefined;
     }
+    for (const wait of this.backoff.values()) wait.dueAt = 0;
     this.pump();
   }
 
   private pump() {
-    if (this.closed || this.retryTimer) return;
-    for (const result of this.pending.values()) {
-      if (this.inFlight.size >= this.options.concurrency) break;
-      if (this.inFlight.has(result.matchId)) continue;
-      this.inFlight.add(result.matchId);
-      void this.writeOne(result);
+    if (this.closed) return;
+    const now = Date.now();
+    let earliestDue = Number.POSITIVE_INFINITY;
+    const size = this.isolating ? 1 : this.options.batchSize;
+    while (this.batchesInFlight < this.options.concurrency) {
+      const batch: CheckedMatchResult[] = [];
+      for (const result of this.pending.values()) {
+        if (this.inFlight.has(result.matchId)) continue;
+        const wait = this.backoff.get(result.matchId);
+        if (wait && wait.dueAt > now) {
+          earliestDue = Math.min(earliestDue, wait.dueAt);
+          continue;
+        }
+        batch.push(result);
+        if (batch.length >= size) break;
+      }
+      if (batch.length === 0) break;
+      for (const result of batch) this.inFlight.add(result.matchId);
+      this.batchesInFlight++;
+      void this.writeBatch(batch);
+    }
+    // everything left is backing off: wake up when the first one is due
+    if (this.batchesInFlight === 0 && earliestDue < Number.POSITIVE_INFINITY && !this.retryTimer) {
+      this.retryTimer = setTimeout(() => {
+        this.retryTimer = undefined;
+        this.pump();
+      }, earliestDue - now);
+      this.retryTimer.unref();
     }
     if (this.pending.size === 0) this.notifyIdle();
   }
 
-  private async writeOne(result: CheckedMatchResult) {
+  private async writeBatch(batch: CheckedMatchResult[]) {
     const started = performance.now();
     try {
-      const outcome = await this.options.write(result);
-      this.options.onWritten?.(outcome, (performance.now() - started) / 1000);
+      const outcomes = await this.options.write(batch);
+      const seconds = (performance.now() - started) / 1000;
+      this.isolating = false;
+      for (const result of batch) {
+        const outcome = outcomes.get(result.matchId) ?? "duplicate";
+        this.options.onWritten?.(outcome, seconds);
+        this.pending.delete(result.matchId);
+        this.backoff.delete(result.matchId);
+        this.options.logger.info({ matchId: result.matchId, mode: result.mode, outcome }, "match result stored");
+      }
       this.attempt = 0;
-      this.pending.delete(result.matchId);
-      this.options.logger.info({ matchId: result.matchId, mode: result.mode, outcome }, "match result stored");
       // a lost "done" line only means one idempotent re-write after a restart
-      if (!this.closed) await this.appendJournal({ op: "done", matchId: result.matchId }).catch(() => {});
+      if (!this.closed) {
+        await Promise.all(batch.map((r) => this.appendJournal({ op: "done", matchId: r.matchId }))).catch(() => {});
+      }
       if (this.pending.size === 0) await this.compactIfIdle();
     } catch (error) {
       this.options.onFailure?.(error);
-      this.scheduleRetry(error, result.matchId);
+      this.scheduleRetry(error, batch);
     } finally {
-      this.inFlight.delete(result.matchId);
+      for (const result of batch) this.inFlight.delete(result.matchId);
+      this.batchesInFlight--;
       this.pump();
     }
   }
 
-  private scheduleRetry(error: unknown, matchId: string) {
-    if (this.closed || this.retryTimer) return;
+  private scheduleRetry(error: unknown, batch: readonly CheckedMatchResult[]) {
+    if (batch.length > 1) this.isolating = true;
     this.attempt++;
     this.options.onRetry?.(this.attempt);
-    const ceiling = Math.min(this.options.retryMaxMs, this.options.retryBaseMs * 2 ** Math.min(this.attempt - 1, 16));
-    const delay = Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
+    let delay = 0;
+    for (const result of batch) {
+      const attempts = (this.backoff.get(result.matchId)?.attempts ?? 0) + 1;
+      const ceiling = Math.min(this.options.retryMaxMs, this.options.retryBaseMs * 2 ** Math.min(attempts - 1, 16));
+      delay = Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
+      this.backoff.set(result.matchId, { attempts, dueAt: Date.now() + delay });
+    }
     this.options.logger.warn(
-      { err: error, matchId, attempt: this.attempt, retryInMs: delay, pending: this.pending.size },
+      { err: error, matchIds: batch.slice(0, 5).map((r) => r.matchId), batch: batch.length, attempt: this.attempt, retryInMs: delay, pending: this.pending.size },
       "match result write failed; will retry",
     );
-    this.retryTimer = setTimeout(() => {
-      this.retryTimer = undefined;
-      this.pump();
-    }, delay);
-    this.retryTimer.unref();
   }
 
   private notifyIdle() {

@@ -7,7 +7,7 @@ import type { z } from "zod";
 import { TokenError } from "../auth/tokens.js";
 import { TokenBucket } from "../lib/token-bucket.js";
 import type { Logger } from "../observability/logger.js";
-import type { RoomCensus } from "../observability/metrics.js";
+import type { FrameKind, ModeTally, RoomCensus } from "../observability/metrics.js";
 import type { MatchResult } from "../persistence/match-result.js";
 import { roomServices, type RoomServices } from "./services.js";
 
@@ -94,7 +94,7 @@ export const roomCensus: RoomCensus = {
 };
 
 /** Protocol code (low 5 bits of byte 0) → kind of bytes, for `arena_bytes_sent_total`. */
-function frameKind(frame: Uint8Array | Buffer): "patch" | "full_state" | "message" | "other" {
+function frameKind(frame: Uint8Array | Buffer): FrameKind {
   switch ((frame[0] ?? 0) & 0x1f) {
     case 15:
       return "patch";
@@ -144,13 +144,7 @@ export abstract class GameRoom<State extends Schema, Options> extends Room<{
       tick: m.tickDuration.labels(mode),
       ticks: m.ticks.labels(mode),
       lateTicks: m.lateTicks.labels(mode),
-      bytes: {
-        patch: m.bytesSent.labels(mode, "patch"),
-        full_state: m.bytesSent.labels(mode, "full_state"),
-        message: m.bytesSent.labels(mode, "message"),
-        other: m.bytesSent.labels(mode, "other"),
-      },
-      received: new Map<string, ReturnType<typeof m.messagesReceived.labels>>(),
+      tally: m.tally(mode),
       rejected: new Map<string, ReturnType<typeof m.messagesRejected.labels>>(),
     };
     return this.boundMeters;
@@ -159,17 +153,9 @@ export abstract class GameRoom<State extends Schema, Options> extends Room<{
     tick: { observe(v: number): void };
     ticks: { inc(v?: number): void };
     lateTicks: { inc(v?: number): void };
-    bytes: Record<ReturnType<typeof frameKind>, { inc(v?: number): void }>;
-    received: Map<string, { inc(v?: number): void }>;
+    tally: ModeTally;
     rejected: Map<string, { inc(v?: number): void }>;
   } | undefined;
-
-  private countReceived(type: string) {
-    const meters = this.meters;
-    let child = meters.received.get(type);
-    if (!child) meters.received.set(type, (child = this.services.metrics.messagesReceived.labels(this.roomName, type)));
-    child.inc();
-  }
 
   private countRejected(reason: string) {
     const meters = this.meters;
@@ -183,9 +169,9 @@ export abstract class GameRoom<State extends Schema, Options> extends Room<{
     const socket = client.ref as unknown as Socket;
     if ((socket as { metered?: boolean }).metered) return;
     const send = socket.send.bind(socket);
-    const bytes = this.meters.bytes;
+    const bytes = this.meters.tally.bytes;
     socket.send = (data, ...rest) => {
-      bytes[frameKind(data)].inc(data.byteLength);
+      bytes[frameKind(data)] += data.byteLength;
       send(data, ...rest);
     };
     (socket as { metered?: boolean }).metered = true;
@@ -303,7 +289,7 @@ export abstract class GameRoom<State extends Schema, Options> extends Room<{
     // a share of MSG_RATE_PER_S, so one setting scales every limit
     if (limit) this.typeLimits.set(type, Math.max(1, this.services.config.limits.messagesPerSecond * limit.shareOfClientRate));
     this.onMessage(type, (client: GameClient<Options>, payload: unknown) => {
-      this.countReceived(type);
+      this.meters.tally.countReceived(type);
       if (!this.admit(client, type)) return;
       const parsed = payloadSchema.safeParse(payload);
       if (!parsed.success) {
@@ -317,7 +303,7 @@ export abstract class GameRoom<State extends Schema, Options> extends Room<{
   /** Answers message types this room does not know; call once in onCreate after the handlers. */
   protected rejectUnknownMessages(): void {
     this.onMessage("*", (client: GameClient<Options>, type: string | number) => {
-      this.countReceived("unknown");
+      this.meters.tally.countReceived("unknown");
       if (!this.admit(client)) return;
       this.sendError(client, ErrorCode.UnknownMessage, `unknown message type "${String(type).slice(0, 64)}"`, String(type).slice(0, 64));
     });

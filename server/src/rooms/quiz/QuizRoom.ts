@@ -4,6 +4,7 @@ import type { Delayed } from "@colyseus/timer";
 import {
   ErrorCode,
   QUIZ_ROOM,
+  type QuizQuestionPayload,
   QuizAnswer,
   QuizJoinOptions,
   QuizMessage,
@@ -255,6 +256,18 @@ export class QuizRoom extends GameRoom<QuizState, QuizJoinOptions> {
       player.roundCorrect = false;
     });
     this.currentQuestion = question;
+    const announce: QuizQuestionPayload = {
+      round,
+      id: question.id,
+      category: question.category,
+      kind: question.kind,
+      prompt: question.prompt,
+      options: [...question.options],
+      minValue: question.minValue,
+      maxValue: question.maxValue,
+      answerWindowMs: this.settings.answerWindowMs,
+    };
+    this.broadcast(QuizServerMessage.Question, announce);
     this.roundOpenedAt = this.now();
     this.roundClosesAt = this.roundOpenedAt + this.settings.answerWindowMs;
     this.enter("question", { ms: this.settings.answerWindowMs, then: () => this.closeRound() });

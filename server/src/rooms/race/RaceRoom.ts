@@ -9,7 +9,9 @@ import {
   RaceState,
   Racer,
   TrackFeature,
+  type RaceCountdownPayload,
   type RaceFinishedPayload,
+  type RaceStartedPayload,
   type RacePhase,
 } from "@arena/shared";
 import { GameRoom, authenticateJoin, type GameClient, type JoinAuth } from "../GameRoom.js";
@@ -156,6 +158,7 @@ export class RaceRoom extends GameRoom<RaceState, RaceJoinOptions> {
     this.countdownTicks = Math.ceil((this.services.config.race.countdownMs * this.settings.tickRateHz) / 1000);
     this.state.countdownMs = this.services.config.race.countdownMs;
     this.state.phase = "countdown" satisfies RacePhase;
+    this.broadcast(RaceServerMessage.Countdown, { countdownMs: this.state.countdownMs } satisfies RaceCountdownPayload);
     this.log.info({ racers: slots.length }, "countdown started");
   }
 
@@ -184,6 +187,7 @@ export class RaceRoom extends GameRoom<RaceState, RaceJoinOptions> {
         this.state.phase = "racing" satisfies RacePhase;
         this.startedAt = new Date();
         this.matchStarted();
+        this.broadcast(RaceServerMessage.Started, { timeLimitMs: this.state.timeLimitMs } satisfies RaceStartedPayload);
         this.log.info("race started");
       }
     } else if (phase === "racing" && this.sim) {

@@ -3,7 +3,7 @@
  * No I/O, no clock, no randomness at run time (the track is generated from the seed up front),
  * so the same track and input log always give the same race, bit for bit.
  */
-import type { Track } from "./track.js";
+import type { Track, TrackFeatureSpec } from "./track.js";
 
 export const RACE_RULES = {
   /** Top speed at full throttle, m/s. */
@@ -115,6 +115,18 @@ export function createRace(track: Track, slots: readonly number[], tickRateHz: n
 
 const ticksOf = (seconds: number, hz: number) => Math.round(seconds * hz);
 
+/** Index of the first feature strictly past `position` (features are sorted by position): a binary search, not a scan. */
+function firstAfter(features: readonly TrackFeatureSpec[], position: number): number {
+  let low = 0;
+  let high = features.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (features[mid]!.position <= position) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+
 export function isRacing(racer: RacerSim): boolean {
   return racer.finishTimeMs === null && !racer.dnf;
 }
@@ -181,8 +193,10 @@ export function stepRace(previous: RaceSim, inputs: readonly TickInput[]): StepR
     let to = from + racer.speed * dt;
 
     // features crossed this tick, nearest first: an obstacle stops the racer at it
-    for (const obstacle of track.obstacles) {
-      if (obstacle.lane === racer.lane && obstacle.position > from && obstacle.position <= to) {
+    for (let i = firstAfter(track.obstacles, from); i < track.obstacles.length; i++) {
+      const obstacle = track.obstacles[i]!;
+      if (obstacle.position > to) break;
+      if (obstacle.lane === racer.lane) {
         to = obstacle.position;
         racer.speed = Math.min(racer.speed, RACE_RULES.obstacleSpeed);
         racer.stunTicks = ticksOf(RACE_RULES.obstacleStunSeconds, hz);
@@ -191,8 +205,10 @@ export function stepRace(previous: RaceSim, inputs: readonly TickInput[]): StepR
         break;
       }
     }
-    for (const pad of track.boostPads) {
-      if (pad.lane === racer.lane && pad.position > from && pad.position <= to) {
+    for (let i = firstAfter(track.boostPads, from); i < track.boostPads.length; i++) {
+      const pad = track.boostPads[i]!;
+      if (pad.position > to) break;
+      if (pad.lane === racer.lane) {
         racer.boostTicks = Math.max(racer.boostTicks, ticksOf(RACE_RULES.padBoostSeconds, hz));
         events.push({ type: "boost", slot: racer.slot, source: "pad" });
         break;

@@ -6,6 +6,7 @@ export interface TrackFeatureSpec {
   position: number;
 }
 
+/** Features are sorted by position (the simulation relies on it). */
 export interface Track {
   length: number;
   lanes: number;

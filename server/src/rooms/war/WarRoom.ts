@@ -8,6 +8,8 @@ import {
   WarMessage,
   WarMove,
   WarServerMessage,
+  NO_ZONE,
+  type WarMapPayload,
   WarState,
   type WarFinishedPayload,
 } from "@arena/shared";
@@ -15,6 +17,7 @@ import { GameRoom, authenticateJoin, type GameClient, type JoinAuth } from "../G
 import { botName } from "./bots.js";
 import { logInput, type LoggedWarInput, type WarReplay, type WarReplayPlayer } from "./replay.js";
 import { factionId, warStandings } from "./scoring.js";
+import { travelTicks, type WarMap } from "./map.js";
 import { chooseSeat } from "./seats.js";
 import {
   checkMove,
@@ -58,6 +61,7 @@ export class WarRoom extends GameRoom<WarState, WarJoinOptions> {
   private settings!: WarSettings;
   private view!: WarStateSync;
   private sim: WarSim | undefined;
+  private map!: WarMap;
   /** The human holding each seat (session id), or null: an empty seat in the lobby, a bot's once playing. */
   private holders: Array<string | null> = [];
   private readonly humans = new Map<string, HumanSeat>();
@@ -85,6 +89,7 @@ export class WarRoom extends GameRoom<WarState, WarJoinOptions> {
     this.maxClients = options.maxPlayers;
     this.holders = new Array<string | null>(options.maxPlayers).fill(null);
     const { map, missions } = warSetup(this.seed, this.settings);
+    this.map = map;
     this.view = new WarStateSync(this.matchId, this.settings, map, missions);
     this.state = this.view.state;
 
@@ -115,11 +120,29 @@ export class WarRoom extends GameRoom<WarState, WarJoinOptions> {
       // takes the seat from its bot at the next tick, which logs it for replay
       this.pendingSeatChanges.push({ kind: "join", seat: choice.seat, playerId });
     }
+    this.sendMap(client, choice.seat, choice.faction);
     this.clientLog(client).info(
       { playerId, seat: choice.seat, faction: factionId(choice.faction), requested: auth.options.faction, fellBack: choice.fellBack },
       "player joined",
     );
     this.updateLobby();
+  }
+
+  /** The roads, walking times and the unit's position, for clients that do not decode the state. */
+  private sendMap(client: WarClient, seat: number, faction: number) {
+    const hz = this.settings.tickRateHz;
+    const standing = this.sim?.seats[seat]?.zone ?? this.map.homes[faction] ?? NO_ZONE;
+    const payload: WarMapPayload = {
+      faction: factionId(faction),
+      zone: standing < 0 ? NO_ZONE : standing,
+      zones: this.map.zones.map((zone) => ({
+        id: zone.id,
+        name: zone.name,
+        neighbours: [...zone.neighbours],
+        travelMs: zone.neighbours.map((n) => Math.round((travelTicks(this.map, zone.id, n, hz) * 1000) / hz)),
+      })),
+    };
+    client.send(WarServerMessage.Map, payload);
   }
 
   /** After the reconnection window, onLeave hands the seat to its bot. */

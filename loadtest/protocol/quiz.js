@@ -1,0 +1,74 @@
+// A quiz player: on each `question` message, one valid answer after a human-like pause — an option
+// index for a choice question, a number inside the range for a number question.
+/** @import { MsgValue, Player, QuizOptions } from "./types.js" */
+import { BasePlayer } from "./player.js";
+import { between, randomIndex } from "./random.js";
+
+export const QUIZ_QUESTION = "question";
+export const QUIZ_ANSWER = "answer";
+
+/**
+ * The fields of the `question` message a player needs, or null if the payload lacks them.
+ * @param {MsgValue | undefined} payload
+ * @returns {{ round: number, kind: "choice", options: number, answerWindowMs: number }
+ *   | { round: number, kind: "number", minValue: number, maxValue: number, answerWindowMs: number } | null}
+ */
+export function readQuestion(payload) {
+  if (payload === null || typeof payload !== "object" || Array.isArray(payload)) return null;
+  const { round, kind, options, minValue, maxValue, answerWindowMs } = payload;
+  if (typeof round !== "number" || typeof answerWindowMs !== "number") return null;
+  if (kind === "choice" && Array.isArray(options) && options.length > 0) {
+    return { round, kind, options: options.length, answerWindowMs };
+  }
+  if (kind === "number" && typeof minValue === "number" && typeof maxValue === "number" && minValue <= maxValue) {
+    return { round, kind, minValue, maxValue, answerWindowMs };
+  }
+  return null;
+}
+
+/**
+ * @param {QuizOptions} [options]
+ * @returns {Player}
+ */
+export function createQuizPlayer(options = {}) {
+  const minThinkMs = options.minThinkMs ?? 800;
+  const maxThinkMs = Math.max(minThinkMs, options.maxThinkMs ?? 4000);
+
+  /** @type {{ round: number, answer: number, at: number } | null} */
+  let pending = null;
+
+  return new BasePlayer("quiz", options, {
+    onMessage(type, payload, now, context) {
+      if (type !== QUIZ_QUESTION) return;
+      const question = readQuestion(payload);
+      if (!question) return context.malformed(QUIZ_QUESTION);
+      const random = context.random;
+      let answer;
+      if (question.kind === "choice") {
+        answer = randomIndex(random, question.options);
+      } else {
+        const { minValue, maxValue } = question;
+        // whole numbers for whole ranges (years, counts), as a person would answer
+        answer =
+          Number.isInteger(minValue) && Number.isInteger(maxValue)
+            ? minValue + randomIndex(random, maxValue - minValue + 1)
+            : Math.min(maxValue, between(random, minValue, maxValue));
+      }
+      // think, but answer well inside the window: the network and the server's queue take their share
+      const latest = Math.max(0, question.answerWindowMs * 0.75);
+      const delay = Math.min(latest, between(random, minThinkMs, maxThinkMs));
+      pending = { round: question.round, answer, at: now + delay };
+    },
+
+    tick(now, context) {
+      if (pending && now >= pending.at) {
+        context.send(QUIZ_ANSWER, { round: pending.round, answer: pending.answer });
+        pending = null;
+      }
+    },
+
+    onGameError() {
+      return false;
+    },
+  });
+}
