@@ -8,12 +8,15 @@ COPY shared/package.json shared/
 COPY client-sdk/package.json client-sdk/
 COPY server/package.json server/
 COPY loadtest/package.json loadtest/
+COPY web/package.json web/
 RUN npm ci --no-audit --no-fund
 COPY shared shared
 COPY client-sdk client-sdk
 COPY server server
+COPY web web
 COPY drizzle drizzle
 RUN npx tsc -b shared client-sdk server \
+ && npm run build -w web \
  && npm prune --omit=dev --no-audit --no-fund
 
 FROM node:22-bookworm-slim AS runtime
@@ -30,6 +33,9 @@ COPY --from=build /app/client-sdk/dist client-sdk/dist
 COPY --from=build /app/server/package.json server/
 COPY --from=build /app/server/dist server/dist
 COPY --from=build /app/loadtest/package.json loadtest/
+# the browser client, served at /play
+COPY --from=build /app/web/package.json web/
+COPY --from=build /app/web/dist web/dist
 COPY drizzle/migrations drizzle/migrations
 # the node user owns only the data folder (embedded database, results journal)
 RUN mkdir -p /app/data && chown node:node /app/data

@@ -14,6 +14,7 @@ import { mountHealthRoutes } from "./http/health.js";
 import { mountLeaderboardRoutes } from "./http/leaderboards.js";
 import { installHttpFront } from "./http/front.js";
 import { CorsPolicy, requireAdmin } from "./http/security.js";
+import { mountWebClient } from "./http/web-client.js";
 import { Metrics } from "./observability/metrics.js";
 import { createLogger, type Logger } from "./observability/logger.js";
 import { openDatabase } from "./persistence/database.js";
@@ -116,6 +117,7 @@ async function main() {
       mountAuthRoutes(routes, tokens);
       mountLeaderboardRoutes(routes, database.db);
       app.use(routes);
+      mountWebClient(app, logger.child({ component: "http" }));
       if (config.auth.adminToken) {
         app.use("/admin/monitor", requireAdmin(config.auth.adminToken), monitor());
         logger.info("admin routes mounted at /admin/monitor");
