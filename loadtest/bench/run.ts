@@ -288,8 +288,12 @@ async function joinBurst() {
   const load = new LoadGenerator({ url: server.url, mode: "race", options: RACE_OF_8, inputsPerSecond: 10, joinConcurrency: concurrency });
   try {
     const started = Date.now();
+    const fromProbe = server.probes.length;
+    const fromStats = load.stats.length;
     await load.scaleTo(joins);
     const seconds = (Date.now() - started) / 1000;
+    const serverCpuPct = Math.round(mean(server.probes.slice(fromProbe).map((p) => p.cpuPercent)));
+    const loadCpuPct = Math.round(mean(load.stats.slice(fromStats).map((s) => s.loadCpuPct)));
     await sleep(1500);
     const latencies = load.stats.flatMap((s) => s.joinMs);
     const summary = {
@@ -300,6 +304,8 @@ async function joinBurst() {
       joinP95Ms: round(percentile(latencies, 95)),
       joinP99Ms: round(percentile(latencies, 99)),
       failures: load.stats.reduce((a, s) => a + s.joinFailures, 0),
+      serverCpuPct,
+      loadCpuPct,
     };
     console.log(JSON.stringify({ scenario: "join-burst", ...summary }));
     return { summary };

@@ -27,6 +27,13 @@ const Env = z.object({
     .optional()
     .describe("Redis URL for presence and the room driver across nodes. Unset: single node, in-memory."),
   TICK_RATE_HZ: z.coerce.number().int().min(1).max(120).default(20).describe("Simulation ticks per second (race, war)."),
+  PATCH_RATE_HZ: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(120)
+    .default(10)
+    .describe("State patches sent to clients per second (at most TICK_RATE_HZ); clients interpolate between them."),
   RACE_LOBBY_TIMEOUT_MS: z.coerce
     .number()
     .int()
@@ -141,6 +148,7 @@ function toConfig(env: z.output<typeof Env>) {
     dataDir: path.resolve(env.DATA_DIR),
     redisUrl: env.REDIS_URL,
     tickRateHz: env.TICK_RATE_HZ,
+    patchRateHz: env.PATCH_RATE_HZ,
     race: {
       lobbyTimeoutMs: env.RACE_LOBBY_TIMEOUT_MS,
       countdownMs: env.RACE_COUNTDOWN_MS,

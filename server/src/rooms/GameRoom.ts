@@ -118,6 +118,8 @@ export abstract class GameRoom<State extends Schema, Options> extends Room<{
   client: GameClient<Options>;
 }> {
   protected readonly services: RoomServices = roomServices();
+  /** State patches go out at PATCH_RATE_HZ (ticking rooms send them from their tick, see startTicking). */
+  override patchRate: number | null = 1000 / this.services.config.patchRateHz;
   /** Colyseus' own hard cap, far above ours: it only stops floods too fast for the warning path. */
   override maxMessagesPerSecond = this.services.config.limits.messagesPerSecond * 10;
   readonly matchId: string = randomUUID();
@@ -179,17 +181,25 @@ export abstract class GameRoom<State extends Schema, Options> extends Room<{
 
   /**
    * Runs `step` at TICK_RATE_HZ and measures it: tick duration, and late ticks (a gap of more than
-   * one and a half intervals since the previous tick: the event loop was too busy).
+   * one and a half intervals since the previous tick: the event loop was too busy). The state patch
+   * goes out from the tick too, every TICK_RATE_HZ / PATCH_RATE_HZ ticks, right after a step: one
+   * timer per room instead of two, and clients get the state as soon as it is computed. Sending
+   * fewer patches than ticks is the biggest saving there is: most server time goes to socket writes.
    */
   protected startTicking(step: () => void): void {
-    const intervalMs = 1000 / this.services.config.tickRateHz;
+    const { tickRateHz, patchRateHz } = this.services.config;
+    const intervalMs = 1000 / tickRateHz;
+    const patchEvery = Math.max(1, Math.round(tickRateHz / Math.min(patchRateHz, tickRateHz)));
     const meters = this.meters;
     let previous = performance.now();
+    let ticks = 0;
+    this.patchRate = null;
     this.setTimestep(() => {
       const start = performance.now();
       if (start - previous > intervalMs * 1.5) meters.lateTicks.inc();
       previous = start;
       step();
+      if (++ticks % patchEvery === 0) this.broadcastPatch();
       meters.ticks.inc();
       meters.tick.observe((performance.now() - start) / 1000);
     }, intervalMs);
@@ -201,6 +211,7 @@ export abstract class GameRoom<State extends Schema, Options> extends Room<{
    */
   protected stopTicking(): void {
     this.setTimestep(() => {}, 1000 / this.services.config.tickRateHz);
+    this.patchRate = 1000 / this.services.config.patchRateHz;
   }
 
   /** True while a match is being played: closing the room now would lose its result. */

@@ -204,11 +204,15 @@ export class RaceRoom extends GameRoom<RaceState, RaceJoinOptions> {
 
     const { state: next, events } = stepRace(sim, inputs);
     this.sim = next;
-    this.syncState(next);
     for (const event of events) {
       if (event.type === "finish" || event.type === "dnf") this.log.info({ event }, "racer done");
     }
     if (next.over) this.finish(next, "completed");
+  }
+
+  /** The schema state only has to be current when a patch is built: copy the simulation then, not every tick. */
+  override onBeforePatch() {
+    if (this.sim) this.syncState(this.sim);
   }
 
   private syncState(sim: RaceSim) {

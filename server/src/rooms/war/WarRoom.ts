@@ -241,6 +241,11 @@ export class WarRoom extends GameRoom<WarState, WarJoinOptions> {
     this.pendingMoves.set(human.seat, { kind: "move", seat: human.seat, to: move.to });
   }
 
+  /** The schema state only has to be current when a patch is built: copy the simulation then, not every tick. */
+  override onBeforePatch() {
+    if (this.sim) this.view.sync(this.sim, this.identify);
+  }
+
   private tick() {
     if (this.view.phase !== "playing" || !this.sim) return;
     const inputs: WarTickInput[] = [...this.pendingSeatChanges.splice(0), ...this.pendingMoves.values()];
@@ -251,7 +256,6 @@ export class WarRoom extends GameRoom<WarState, WarJoinOptions> {
     const { state: next, events } = stepWar(this.sim, inputs);
     this.sim = next;
     for (const event of events) this.onEvent(next, event);
-    this.view.sync(next, this.identify);
     if (next.over) this.finish(next);
   }
 
