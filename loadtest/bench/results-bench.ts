@@ -56,7 +56,8 @@ const writer = new ResultsWriter({
   write: (batch) => writeMatchResults(database.db, batch),
   journalPath: path.join(await mkdtemp(path.join(tmpdir(), "arena-bench-")), "journal.jsonl"),
   logger,
-  concurrency: 4,
+  concurrency: Number(process.env.BENCH_CONCURRENCY ?? 4),
+  batchSize: Number(process.env.BENCH_BATCH ?? 100),
 });
 await writer.start();
 const started = performance.now();

@@ -192,4 +192,18 @@ describe("race simulation", () => {
         .map((r) => [r.slot, r.place || sim.finishOrder.length + 1, r.finishTimeMs === null ? null : Math.round(r.finishTimeMs)]),
     );
   });
+
+  it("treats a repeated control (same throttle, no steer, no boost) as no input, so the room may leave it out of the log", () => {
+    const track = generateTrack(5, 800, 3);
+    let held = createRace(track, [0, 1], HZ);
+    let once = createRace(track, [0, 1], HZ);
+    for (let tick = 1; tick <= 300; tick++) {
+      const first = tick === 1 || tick === 120;
+      const throttle = tick < 120 ? 0.8 : 0.6;
+      held = stepRace(held, [control(0, throttle), control(1, 1)]).state;
+      once = stepRace(once, first ? [control(0, throttle), control(1, 1)] : []).state;
+    }
+    assert.deepEqual(held, once);
+  });
 });
+

@@ -145,7 +145,7 @@ export function raceView(room: RaceRoom, ctx: ViewContext): ModeView {
     return resultPanel("race", ctx, headline, table(["Place", "Racer", "Time", "Score"], rows, { "data-testid": "race-standings" }, [3]), "race-result");
   };
 
-  // smoothed positions for drawing (patches come at the tick rate, frames at the display rate)
+  // smoothed positions for drawing (patches come at PATCH_RATE_HZ, frames at the display rate)
   const shown = new Map<string, number>();
   let frame = requestAnimationFrame(function loop() {
     render();

@@ -41,6 +41,8 @@ export class RaceRoom extends GameRoom<RaceState, RaceJoinOptions> {
   private readonly pendingControls = new Map<number, TickInput>();
   private readonly pendingLeaves = new Map<number, TickInput>();
   private readonly inputLog: LoggedInput[] = [];
+  /** Each racer's throttle as the log last recorded it. */
+  private readonly loggedThrottle = new Map<number, number>();
   private lobbyTimer: Delayed | undefined;
   private countdownTicks = 0;
   private startedAt: Date | undefined;
@@ -200,7 +202,13 @@ export class RaceRoom extends GameRoom<RaceState, RaceJoinOptions> {
     this.pendingControls.clear();
     this.pendingLeaves.clear();
     const tick = sim.tick + 1;
-    for (const input of inputs) this.inputLog.push(logInput(tick, input));
+    for (const input of inputs) {
+      // holding the same throttle without steering or boosting changes nothing in the simulation:
+      // left out of the log, which then holds changes only (far smaller results, same replay)
+      if (input.kind === "control" && input.steer === 0 && !input.boost && this.loggedThrottle.get(input.slot) === input.throttle) continue;
+      if (input.kind === "control") this.loggedThrottle.set(input.slot, input.throttle);
+      this.inputLog.push(logInput(tick, input));
+    }
 
     const { state: next, events } = stepRace(sim, inputs);
     this.sim = next;
