@@ -33,6 +33,7 @@ import {
   type RaceJoinOptionsInput,
   type WarFinishedPayload,
   type WarJoinOptionsInput,
+  type WarArrivedPayload,
   type WarMapPayload,
   type WarMove,
   type WarPlayer,
@@ -209,13 +210,14 @@ export class RaceRoom extends GameRoom<RaceState, RaceOutgoing, RaceIncoming> {
 export type WarOutgoing = { [WarMessage.Move]: WarMove };
 export type WarIncoming = {
   [WarServerMessage.Map]: WarMapPayload;
+  [WarServerMessage.Arrived]: WarArrivedPayload;
   [WarServerMessage.Finished]: WarFinishedPayload;
   [ERROR_MESSAGE]: ErrorPayload;
 };
 
 export class WarRoom extends GameRoom<WarState, WarOutgoing, WarIncoming> {
   constructor(room: Room) {
-    super(room, [WarServerMessage.Map, WarServerMessage.Finished]);
+    super(room, [WarServerMessage.Map, WarServerMessage.Arrived, WarServerMessage.Finished]);
   }
 
   /** Walks to an adjacent zone (`zone.neighbours`); the walk takes time, during which you are in no zone. */

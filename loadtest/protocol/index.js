@@ -21,7 +21,7 @@ export { BasePlayer, ERROR_MESSAGE, FINISHED_MESSAGE } from "./player.js";
 export { between, mixSeed, randomIndex, seededRandom } from "./random.js";
 export { RACE_INPUT, createRacePlayer } from "./race.js";
 export { QUIZ_ANSWER, QUIZ_QUESTION, createQuizPlayer, readQuestion } from "./quiz.js";
-export { NO_ZONE, WAR_MAP, WAR_MOVE, createWarPlayer, readMap } from "./war.js";
+export { NO_ZONE, WAR_ARRIVED, WAR_MAP, WAR_MOVE, createWarPlayer, readMap } from "./war.js";
 
 /** @import { Mode, Player, PlayerOptions } from "./types.js" */
 import { createQuizPlayer } from "./quiz.js";

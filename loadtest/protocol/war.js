@@ -1,8 +1,10 @@
 // A war player: from the `map` message (roads, walking times, where its unit stands), walks to a
 // random neighbour, waits the walk's time plus a margin, stays a moment, and goes on.
 //
-// There is no acknowledgement of a move; a refused one comes back as an `error` (WRONG_PHASE in
-// the lobby, INVALID_MOVE if the unit is not where the player thought), and the unit stays put.
+// The server sends `arrived {zone}` when the unit ends a walk; against a server without it the
+// player assumes arrival after the walk's time plus a margin. A refused move comes back as an
+// `error` (WRONG_PHASE in the lobby, INVALID_MOVE if the unit is not where the player thought),
+// and the unit stays put.
 // If the position is unknown (the `map` said 255: the seat was taken over from a walking bot, or a
 // move was refused as invalid), the player tries random zones until a move is accepted.
 /** @import { GameErrorPayload, MsgValue, Player, WarOptions } from "./types.js" */
@@ -11,6 +13,7 @@ import { between, randomIndex } from "./random.js";
 
 export const WAR_MAP = "map";
 export const WAR_MOVE = "move";
+export const WAR_ARRIVED = "arrived";
 /** `zone` of a unit that is walking. */
 export const NO_ZONE = 255;
 
@@ -65,9 +68,20 @@ export function createWarPlayer(options = {}) {
   /** @type {{ from: number | null, to: number, arriveAt: number } | null} */
   let walk = null;
   let nextMoveAt = 0;
+  /** Set once the server has announced an arrival: from then on the player waits for the message. */
+  let announcedArrivals = false;
 
   return new BasePlayer("war", options, {
     onMessage(type, payload, now, context) {
+      if (type === WAR_ARRIVED) {
+        const zone = payload !== null && typeof payload === "object" && !Array.isArray(payload) ? payload.zone : undefined;
+        if (typeof zone !== "number") return context.malformed(WAR_ARRIVED);
+        announcedArrivals = true;
+        here = zone;
+        walk = null;
+        nextMoveAt = now + between(context.random, 0, maxDwellMs);
+        return;
+      }
       if (type !== WAR_MAP) return;
       const map = readMap(payload);
       if (!map) return context.malformed(WAR_MAP);
@@ -82,7 +96,8 @@ export function createWarPlayer(options = {}) {
     tick(now, context) {
       if (!roads || zoneIds.length === 0) return;
       const random = context.random;
-      if (walk && now >= walk.arriveAt) {
+      // without arrival messages, assume the walk is over after its time (a busy server may be later)
+      if (walk && !announcedArrivals && now >= walk.arriveAt) {
         here = walk.to;
         walk = null;
         nextMoveAt = now + between(random, 0, maxDwellMs);

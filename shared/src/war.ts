@@ -44,6 +44,8 @@ export const WarServerMessage = {
    * where their unit stands, for clients that do not decode the state (bots, load generators).
    */
   Map: "map",
+  /** Sent to a player when their unit arrives in a zone after a walk. */
+  Arrived: "arrived",
   /** Sent once when the match ends: faction standings and every player's part. */
   Finished: "finished",
 } as const;
@@ -260,4 +262,9 @@ export interface WarMapPayload {
   /** The unit's zone when the seat was taken; `NO_ZONE` while it walks. */
   zone: number;
   zones: Array<{ id: number; name: string; neighbours: number[]; travelMs: number[] }>;
+}
+
+/** Payload of the `arrived` message. */
+export interface WarArrivedPayload {
+  zone: number;
 }

@@ -9,6 +9,7 @@ import {
   WarMove,
   WarServerMessage,
   NO_ZONE,
+  type WarArrivedPayload,
   type WarMapPayload,
   WarState,
   type WarFinishedPayload,
@@ -268,6 +269,13 @@ export class WarRoom extends GameRoom<WarState, WarJoinOptions> {
       case "input-ignored":
         this.log.warn({ event }, "input ignored by the simulation");
         break;
+      case "arrived": {
+        // tell the walker (a human, not its bot) where its unit now stands
+        const sessionId = this.holders[event.seat];
+        const client = sessionId ? this.clients.get(sessionId) : undefined;
+        if (client) client.send(WarServerMessage.Arrived, { zone: event.zone } satisfies WarArrivedPayload);
+        break;
+      }
       case "captured":
       case "mission-done":
       case "war-over":
