@@ -93,6 +93,7 @@ async function join(cfg: WorkerConfig, index: number): Promise<void> {
   const player = cfg.mode === "bare" ? undefined : createPlayer(cfg.mode, { seed: index, pingIntervalMs: 5_000 });
   const socket = new WebSocket(webSocketUrl(cfg.url, seat, token));
   const client: Client = { socket, seat, player, open: false };
+  let counted = false;
   await new Promise<void>((resolve, reject) => {
     socket.on("message", (data: Buffer) => {
       counters.framesIn++;
@@ -109,8 +110,8 @@ async function join(cfg: WorkerConfig, index: number): Promise<void> {
         client.open = true;
         send(client, joinAck());
       }
-      if (client.open && !joinedClients.has(client)) {
-        joinedClients.add(client);
+      if (client.open && !counted) {
+        counted = true;
         joinMs.push(now - started);
         resolve();
       }
@@ -125,7 +126,6 @@ async function join(cfg: WorkerConfig, index: number): Promise<void> {
   clients.push(client);
   joined++;
 }
-const joinedClients = new WeakSet<Client>();
 
 async function scale(cfg: WorkerConfig) {
   // bounded concurrency: joins measure the server, not a stampede of our own
