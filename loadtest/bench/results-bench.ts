@@ -1,28 +1,44 @@
 /**
  * Results written per second into PostgreSQL, through the same path a room uses: the results
- * writer (journal + idempotent transaction per match). Prints one JSON line.
+ * writer (fsync'd journal, then batched idempotent transactions). Prints one JSON line.
+ * Writes into a fresh scratch database (dropped afterwards), so that figures do not depend on
+ * what earlier runs left behind; `--prefill=N` first stores N results to measure a used database.
  *
- *   npx tsx loadtest/bench/results-bench.ts [count]
+ *   npx tsx loadtest/bench/results-bench.ts [count] [--prefill=N]
  */
-import { randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { pino } from "pino";
+import postgres from "postgres";
 import { openDatabase } from "../../server/src/persistence/database.js";
 import type { MatchResult } from "../../server/src/persistence/match-result.js";
 import { writeMatchResults } from "../../server/src/persistence/results-store.js";
 import { ResultsWriter } from "../../server/src/persistence/results-writer.js";
 
-const count = Number(process.argv[2] ?? 5000);
+const positional = process.argv.slice(2).filter((a) => !a.startsWith("--"));
+const count = Number(positional[0] ?? 5000);
+const prefill = Number(process.argv.find((a) => a.startsWith("--prefill="))?.split("=")[1] ?? 0);
 const logger = pino({ level: "silent" });
-const database = await openDatabase({
-  databaseUrl: process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test",
-  dataDir: "",
-  logger,
-  poolSize: 10,
-});
+
+const adminUrl = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+const scratchName = `arena_bench_${randomBytes(6).toString("hex")}`;
+const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+await admin.unsafe(`create database ${scratchName}`);
+const scratchUrl = new URL(adminUrl);
+scratchUrl.pathname = `/${scratchName}`;
+const dropScratch = async () => {
+  await admin.unsafe(`drop database if exists ${scratchName} with (force)`);
+  await admin.end();
+};
+process.once("SIGINT", () => void dropScratch().finally(() => process.exit(130)));
+
+const database = await openDatabase({ databaseUrl: scratchUrl.toString(), dataDir: "", logger, poolSize: 10 });
 await database.migrate();
+for (let stored = 0; stored < prefill; stored += 500) {
+  await writeMatchResults(database.db, Array.from({ length: Math.min(500, prefill - stored) }, result));
+}
 
 /** A finished race of 8, with a realistic input log (about 60 s of inputs). */
 function result(): MatchResult {
@@ -56,8 +72,8 @@ const writer = new ResultsWriter({
   write: (batch) => writeMatchResults(database.db, batch),
   journalPath: path.join(await mkdtemp(path.join(tmpdir(), "arena-bench-")), "journal.jsonl"),
   logger,
-  concurrency: Number(process.env.BENCH_CONCURRENCY ?? 4),
-  batchSize: Number(process.env.BENCH_BATCH ?? 100),
+  ...(process.env.BENCH_CONCURRENCY ? { concurrency: Number(process.env.BENCH_CONCURRENCY) } : {}),
+  ...(process.env.BENCH_BATCH ? { batchSize: Number(process.env.BENCH_BATCH) } : {}),
 });
 await writer.start();
 const started = performance.now();
@@ -69,6 +85,7 @@ console.log(
   JSON.stringify({
     scenario: "results-write",
     results: count,
+    prefilled: prefill,
     participantsPerResult: 8,
     seconds: Math.round(seconds * 100) / 100,
     resultsPerSecond: Math.round((count - left) / seconds),
@@ -78,3 +95,4 @@ console.log(
 );
 await writer.close();
 await database.close();
+await dropScratch();

@@ -5,6 +5,7 @@ import {
   doublePrecision,
   index,
   integer,
+  json,
   jsonb,
   pgTable,
   primaryKey,
@@ -62,8 +63,12 @@ export const matches = pgTable(
     endedAt: timestamp("ended_at", { withTimezone: true }).notNull(),
     /** Mode settings the match was created with (track length, lanes, ...). */
     settings: jsonb("settings").notNull(),
-    /** What replay needs besides the seed and settings: the players and the input log. */
-    replay: jsonb("replay").notNull(),
+    /**
+     * What replay needs besides the seed and settings: the players and the input log. `json`, not
+     * `jsonb`: a replay is written once and read whole, never queried into, and storing it as
+     * checked text (lz4-compressed, see migration 0004) costs a fraction of building jsonb.
+     */
+    replay: json("replay").notNull(),
     /** Mode-specific summary (e.g. faction standings). */
     summary: jsonb("summary").notNull().default(sql`'{}'::jsonb`),
     recordedAt: timestamp("recorded_at", { withTimezone: true }).notNull().defaultNow(),
