@@ -24,16 +24,22 @@ async function reserve(via: Node, client: ArenaClient, mode: string, method: "cr
 }
 
 /**
- * Creates rooms through `via` until one lands on `on`; rooms landing elsewhere are left at once.
- * Returns the seated client's room on the wanted node.
+ * Creates rooms through `via` until one lands on `on`, and returns the seated client's room there.
+ * Rooms landing elsewhere stay open until then: Colyseus creates a room on the process with the
+ * fewest rooms, so a room left at once (disposed) would make the same node the choice again.
  */
 async function roomOn(via: Node, on: Node, client: ArenaClient, mode: string, options: object) {
-  for (let attempt = 0; attempt < 8; attempt++) {
-    const { status, body } = await reserve(via, client, mode, "create", mode, options);
-    assert.equal(status, 200, JSON.stringify(body));
-    const room = await client.takeSeat(body);
-    if (body.processId === on.processId) return { room, reservation: body };
-    await room.leave();
+  const strays: Array<{ leave(): Promise<unknown> }> = [];
+  try {
+    for (let attempt = 0; attempt < 8; attempt++) {
+      const { status, body } = await reserve(via, client, mode, "create", mode, options);
+      assert.equal(status, 200, JSON.stringify(body));
+      const room = await client.takeSeat(body);
+      if (body.processId === on.processId) return { room, reservation: body };
+      strays.push(room);
+    }
+  } finally {
+    await Promise.all(strays.map((room) => room.leave()));
   }
   throw new Error(`no ${mode} room landed on ${on.processId}`);
 }
