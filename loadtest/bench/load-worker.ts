@@ -28,9 +28,20 @@ export interface WorkerConfig {
   inputsPerSecond: number;
   /** Joins in flight at once. */
   joinConcurrency: number;
+  /**
+   * Open-loop arrivals: start a join every 1/rate seconds whether or not earlier ones are done (as
+   * players arrive), instead of keeping `joinConcurrency` in flight. Measures latency at a given
+   * arrival rate without the coordinated omission of a closed loop.
+   */
+  joinRatePerSecond?: number;
 }
 
-export type WorkerCommand = { type: "config"; config: WorkerConfig } | { type: "scale"; clients: number } | { type: "stop" };
+export type WorkerCommand =
+  | { type: "config"; config: WorkerConfig }
+  | { type: "scale"; clients: number }
+  /** Fetch guest tokens for the next `count` joins now, so a burst measures joins alone; answers `tokens-ready`. */
+  | { type: "prefetch-tokens"; count: number }
+  | { type: "stop" };
 
 export interface WorkerStats {
   type: "stats";
@@ -65,6 +76,8 @@ let stopped = false;
 const counters = { framesIn: 0, bytesIn: 0, patches: 0, framesOut: 0, gameErrors: 0, joinFailures: 0, closed: 0 };
 let joinMs: number[] = [];
 let rttMs: number[] = [];
+/** Tokens fetched ahead of a burst (`prefetch-tokens`), used by the next joins. */
+const tokenPool: string[] = [];
 
 async function http(request: HttpRequest) {
   const response = await fetch(request.url, { method: request.method, headers: request.headers, body: request.body });
@@ -77,14 +90,15 @@ function send(client: Client, frame: Uint8Array) {
   counters.framesOut++;
 }
 
+async function guestToken(cfg: WorkerConfig, index: number): Promise<string> {
+  const auth = parseGuestAuth(await http(guestAuthRequest(cfg.url, `bench-${index}`)));
+  if (!auth.ok) throw new Error(`auth: ${auth.status} ${auth.code}`);
+  return auth.value.token;
+}
+
 async function join(cfg: WorkerConfig, index: number): Promise<void> {
   // the token belongs to the player, not to the join: fetched before the clock starts
-  let token: string | undefined;
-  if (cfg.mode !== "bare") {
-    const auth = parseGuestAuth(await http(guestAuthRequest(cfg.url, `bench-${index}`)));
-    if (!auth.ok) throw new Error(`auth: ${auth.status} ${auth.code}`);
-    token = auth.value.token;
-  }
+  const token = cfg.mode === "bare" ? undefined : (tokenPool.pop() ?? (await guestToken(cfg, index)));
   const started = performance.now();
   // the bare room asks for no token; a bearer header it does not read costs nothing
   const reservation = parseReservation(await http(matchmakeRequest(cfg.url, cfg.mode, cfg.options, token ?? "none")));
@@ -128,6 +142,20 @@ async function join(cfg: WorkerConfig, index: number): Promise<void> {
 }
 
 async function scale(cfg: WorkerConfig) {
+  if (cfg.joinRatePerSecond) {
+    // open loop: arrivals on a fixed schedule, each join measured from its own start
+    const begin = performance.now();
+    for (let i = 0; !stopped && joined + joining < target; i++) {
+      const due = begin + (i * 1000) / cfg.joinRatePerSecond;
+      const wait = due - performance.now();
+      if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+      joining++;
+      join(cfg, joined + joining)
+        .catch(() => counters.joinFailures++)
+        .finally(() => joining--);
+    }
+    return;
+  }
   // bounded concurrency: joins measure the server, not a stampede of our own
   while (!stopped && joined + joining < target) {
     if (joining >= cfg.joinConcurrency) {
@@ -196,6 +224,17 @@ process.on("message", (command: WorkerCommand) => {
   else if (command.type === "scale" && config) {
     target = command.clients;
     void scale(config);
+  } else if (command.type === "prefetch-tokens" && config) {
+    const cfg = config;
+    void (async () => {
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: 20 }, async () => {
+          while (next < command.count) tokenPool.push(await guestToken(cfg, next++));
+        }),
+      );
+      process.send?.({ type: "tokens-ready", count: tokenPool.length });
+    })();
   } else if (command.type === "stop") {
     stopped = true;
     for (const c of clients) c.socket.terminate();

@@ -10,7 +10,7 @@
  * Scenarios:
  *   capacity      ramp clients in rooms of 8 against a bare Colyseus room and arena's race room;
  *                 capacity = largest step with loop lag p99 < 20 ms and late ticks < 0.5 %
- *   join-burst    1,000 joins fired at once at a fresh server: join latency p50/p95/p99
+ *   join-burst    1,000 joins at a fresh server, fired at once and at fixed arrival rates: join p50/p95/p99
  *   quiz-rooms    ramp live quiz rooms (2 players answering each question) until the loop lags
  *   bandwidth     a race of 8: bytes per client per second vs the JSON of the full state at the same rate
  *   results       match results written per second into PostgreSQL (loadtest/bench/results-bench.ts)
@@ -158,14 +158,24 @@ class LoadGenerator {
   constructor(config: WorkerConfig) {
     const [bin, argv] = pinned(1, [process.execPath, "--import", "tsx", "loadtest/bench/load-worker.ts"]);
     this.child = spawn(bin, argv, { cwd: ROOT, stdio: ["ignore", "inherit", "inherit", "ipc"] });
-    this.child.on("message", (m: WorkerStats) => {
+    this.child.on("message", (m: WorkerStats | { type: "tokens-ready" }) => {
       if (m.type === "stats") this.stats.push(m);
+      else if (m.type === "tokens-ready") this.tokensReady?.();
     });
     this.command({ type: "config", config });
   }
 
   command(command: WorkerCommand) {
     this.child.send(command);
+  }
+
+  private tokensReady: (() => void) | undefined;
+
+  /** Has the worker fetch guest tokens for the next `count` joins (players arrive with a token). */
+  async prefetchTokens(count: number): Promise<void> {
+    const ready = new Promise<void>((resolve) => (this.tokensReady = resolve));
+    this.command({ type: "prefetch-tokens", count });
+    await ready;
   }
 
   get connected(): number {
@@ -283,38 +293,60 @@ async function capacity() {
   return { steps: [...bare, ...race], summary };
 }
 
+/**
+ * Join latency under a burst of joins into race rooms of 8 (rooms start racing as they fill, so the
+ * server plays the races it is filling). Players arrive with a guest token (fetched beforehand):
+ * the clock runs from matchmaking to the join acknowledgement on the WebSocket. Each variant runs on
+ * a fresh server: all joins fired at once, then open-loop arrivals at fixed rates
+ * (`--burst-rates=all,100,250`), which show the rate a node absorbs within the latency target.
+ */
 async function joinBurst() {
   const joins = smoke ? 100 : 1000;
-  const concurrency = Number(args.get("burst-concurrency") ?? joins);
-  const server = await ServerUnderTest.start("arena");
-  const load = new LoadGenerator({ url: server.url, mode: "race", options: RACE_OF_8, inputsPerSecond: 10, joinConcurrency: concurrency });
-  try {
-    const started = Date.now();
-    const fromProbe = server.probes.length;
-    const fromStats = load.stats.length;
-    await load.scaleTo(joins);
-    const seconds = (Date.now() - started) / 1000;
-    const serverCpuPct = Math.round(mean(server.probes.slice(fromProbe).map((p) => p.cpuPercent)));
-    const loadCpuPct = Math.round(mean(load.stats.slice(fromStats).map((s) => s.loadCpuPct)));
-    await sleep(1500);
-    const latencies = load.stats.flatMap((s) => s.joinMs);
-    const summary = {
-      joins: latencies.length,
-      fired: concurrency >= joins ? "all at once" : `${concurrency} in flight at a time`,
-      seconds: round(seconds, 2),
-      joinP50Ms: round(percentile(latencies, 50)),
-      joinP95Ms: round(percentile(latencies, 95)),
-      joinP99Ms: round(percentile(latencies, 99)),
-      failures: load.stats.reduce((a, s) => a + s.joinFailures, 0),
-      serverCpuPct,
-      loadCpuPct,
-    };
-    console.log(JSON.stringify({ scenario: "join-burst", ...summary }));
-    return { summary };
-  } finally {
-    load.stop();
-    await server.stop();
+  const variants = (args.get("burst-rates") ?? (smoke ? "all,100" : "all,100,200,300,400")).split(",");
+  const rows = [];
+  for (const variant of variants) {
+    const rate = variant === "all" ? undefined : Number(variant);
+    const concurrency = Number(args.get("burst-concurrency") ?? joins);
+    const server = await ServerUnderTest.start("arena");
+    const load = new LoadGenerator({
+      url: server.url,
+      mode: "race",
+      options: RACE_OF_8,
+      inputsPerSecond: 10,
+      joinConcurrency: concurrency,
+      ...(rate ? { joinRatePerSecond: rate } : {}),
+    });
+    try {
+      await load.prefetchTokens(joins);
+      const started = Date.now();
+      const fromProbe = server.probes.length;
+      const fromStats = load.stats.length;
+      await load.scaleTo(joins);
+      const seconds = (Date.now() - started) / 1000;
+      const serverCpuPct = Math.round(mean(server.probes.slice(fromProbe).map((p) => p.cpuPercent)));
+      const loadCpuPct = Math.round(mean(load.stats.slice(fromStats).map((s) => s.loadCpuPct)));
+      await sleep(1500);
+      const latencies = load.stats.flatMap((s) => s.joinMs);
+      const row = {
+        joins: latencies.length,
+        arrivals: rate ? `${rate}/s` : concurrency >= joins ? "all at once" : `${concurrency} in flight`,
+        seconds: round(seconds, 2),
+        joinsPerSec: Math.round(latencies.length / seconds),
+        joinP50Ms: round(percentile(latencies, 50)),
+        joinP95Ms: round(percentile(latencies, 95)),
+        joinP99Ms: round(percentile(latencies, 99)),
+        failures: load.stats.reduce((a, s) => a + s.joinFailures, 0),
+        serverCpuPct,
+        loadCpuPct,
+      };
+      console.log(JSON.stringify({ scenario: "join-burst", ...row }));
+      rows.push(row);
+    } finally {
+      load.stop();
+      await server.stop();
+    }
   }
+  return { summary: rows };
 }
 
 async function quizRooms() {

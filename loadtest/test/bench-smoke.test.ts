@@ -36,7 +36,9 @@ describe("benchmark smoke run (npm run bench -- --smoke)", () => {
         assert.ok(Number.isFinite(row.lagP99Ms));
       }
     }
-    assert.equal(report["join-burst"]!.summary.failures, 0);
+    const bursts = report["join-burst"]!.summary as unknown as Array<{ joins: number; failures: number; arrivals: string }>;
+    assert.deepEqual(bursts.map((b) => b.arrivals), ["all at once", "100/s"]);
+    for (const burst of bursts) assert.ok(burst.joins === 100 && burst.failures === 0, JSON.stringify(burst));
     assert.ok(Number(report.bandwidth!.summary.bytesPerClientPerSec) > 0);
     assert.ok(Number(report.bandwidth!.summary.ratio) > 0 && Number(report.bandwidth!.summary.ratio) < 1);
     assert.ok(Number(report.results!.summary.resultsPerSecond) > 0);

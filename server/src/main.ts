@@ -7,7 +7,7 @@ import { monitor } from "@colyseus/monitor";
 import express from "express";
 import { QUIZ_ROOM, RACE_ROOM, WAR_ROOM } from "@arena/shared";
 import { ConfigError, loadConfig, type Config } from "./config.js";
-import { TokenService } from "./auth/tokens.js";
+import { TokenService, bearerToken } from "./auth/tokens.js";
 import { mountAuthRoutes } from "./http/auth.js";
 import { errorHandler } from "./http/errors.js";
 import { mountHealthRoutes } from "./http/health.js";
@@ -89,6 +89,7 @@ async function main() {
     trustProxy: config.http.trustProxy,
     perMinute: config.http.ratePerMinute,
     limitedPrefixes: ["/matchmake/", "/auth/"],
+    beforeQueue: (req) => tokens.verify(bearerToken(req.headers.authorization)),
   });
 
   let accepting = true;

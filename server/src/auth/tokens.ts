@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomBytes, randomUUID, webcrypto } from "node:crypto";
 import { SignJWT, jwtVerify, errors } from "jose";
 
 /** Who a verified token says the caller is. */
@@ -22,7 +22,8 @@ export class TokenError extends Error {
 
 /** Signs and verifies player tokens (JWT, HS256) with one secret shared by every node. */
 export class TokenService {
-  private readonly key: Uint8Array;
+  /** Imported once: handing jose the raw secret makes it import the key on every sign and verify (half their cost). */
+  private readonly key: Promise<webcrypto.CryptoKey>;
   /** Tokens already verified (a player matchmakes many times with one token): token → claims and expiry. */
   private readonly verified = new Map<string, { claims: PlayerClaims; expiresAt: number }>();
   private static readonly CACHE_LIMIT = 50_000;
@@ -32,7 +33,8 @@ export class TokenService {
     private readonly ttlSeconds: number,
   ) {
     // without a configured secret (development only) tokens verify on this process alone
-    this.key = new TextEncoder().encode(secret ?? randomBytes(48).toString("base64url"));
+    const raw = new TextEncoder().encode(secret ?? randomBytes(48).toString("base64url"));
+    this.key = webcrypto.subtle.importKey("raw", raw, { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
   }
 
   /** Issues a token for a new guest (fresh id) or a returning one (their id). */
@@ -46,7 +48,7 @@ export class TokenService {
       .setAudience(TOKEN_AUDIENCE)
       .setIssuedAt(now)
       .setExpirationTime(expires)
-      .sign(this.key);
+      .sign(await this.key);
     return { token, playerId, expiresAt: new Date(expires * 1000).toISOString() };
   }
 
@@ -58,7 +60,7 @@ export class TokenService {
       this.verified.delete(token);
     }
     try {
-      const { payload } = await jwtVerify(token, this.key, {
+      const { payload } = await jwtVerify(token, await this.key, {
         issuer: TOKEN_ISSUER,
         audience: TOKEN_AUDIENCE,
         algorithms: ["HS256"],
@@ -78,4 +80,9 @@ export class TokenService {
       throw new TokenError("invalid", "token is not valid for this server");
     }
   }
+}
+
+/** The token of an `Authorization: Bearer <token>` header (where Colyseus' auth context reads it too). */
+export function bearerToken(header: string | undefined): string | undefined {
+  return header?.startsWith("Bearer ") ? header.slice(7) : undefined;
 }

@@ -15,6 +15,13 @@ export interface HttpFrontOptions {
   /** Requests per client IP per minute on the limited prefixes. */
   perMinute: number;
   limitedPrefixes: readonly string[];
+  /**
+   * Runs for a seat-seeking matchmaking request before it joins its room type's queue, alongside
+   * other requests: verifying the bearer token here (WebCrypto finishes on the thread pool, a whole
+   * event-loop turn) leaves the queued call a cache hit, so the queue never waits on it. Errors are
+   * ignored here: the room's onAuth reports them in the queue.
+   */
+  beforeQueue?: (req: IncomingMessage) => Promise<unknown>;
 }
 
 /** Matchmaking calls that look for a room with a free seat: the ones that contend in a burst. */
@@ -68,7 +75,15 @@ function sendJson(res: ServerResponse, status: number, body: unknown, headers: R
 }
 
 /** Answers a queued matchmaking request exactly as Colyseus' own route would. */
-async function matchmakeQueued(queue: MatchmakingQueue, req: IncomingMessage, res: ServerResponse, method: string, room: string, cors: Record<string, string>) {
+async function matchmakeQueued(
+  queue: MatchmakingQueue,
+  req: IncomingMessage,
+  res: ServerResponse,
+  method: string,
+  room: string,
+  cors: Record<string, string>,
+  beforeQueue: HttpFrontOptions["beforeQueue"],
+) {
   if (matchMaker.state === matchMaker.MatchMakerState.SHUTTING_DOWN) {
     sendJson(res, 503, { code: 503, error: "UNAVAILABLE: the node is draining" }, cors);
     return;
@@ -82,6 +97,7 @@ async function matchmakeQueued(queue: MatchmakingQueue, req: IncomingMessage, re
     return;
   }
   const auth = createAuthContext({ headers: req.headers as Record<string, string>, remoteAddress: req.socket.remoteAddress, req });
+  await beforeQueue?.(req).catch(() => undefined);
   try {
     const reservation = await queue.run(room, () => matchMaker.controller.invokeMethod(method, room, options ?? undefined, auth));
     sendJson(res, 200, reservation, cors);
@@ -164,7 +180,7 @@ export function installHttpFront(server: Server, options: HttpFrontOptions): Key
     const queued = req.method === "POST" ? QUEUED.exec(path) : null;
     if (queued) {
       const cors = { ...CorsPolicy.baseHeaders, ...options.cors.headersFor(req.headers.origin) };
-      void matchmakeQueued(queue, req, res, queued[1] as string, queued[2] as string, cors);
+      void matchmakeQueued(queue, req, res, queued[1] as string, queued[2] as string, cors, options.beforeQueue);
       return true;
     }
     return emit(event, ...args);
