@@ -18,7 +18,8 @@ import {
 } from "../protocol/index.js";
 import type { HttpRequest, MsgInput, Player, SeatReservation } from "../protocol/types.js";
 
-export type BenchMode = "race" | "quiz" | "war" | "bare";
+/** `floor`: the plain-ws floor server (no matchmaking: connect and send, like the bare clients). */
+export type BenchMode = "race" | "quiz" | "war" | "bare" | "floor";
 
 export interface WorkerConfig {
   url: string;
@@ -98,6 +99,7 @@ async function guestToken(cfg: WorkerConfig, index: number): Promise<string> {
 
 async function join(cfg: WorkerConfig, index: number): Promise<void> {
   // the token belongs to the player, not to the join: fetched before the clock starts
+  if (cfg.mode === "floor") return joinFloor(cfg, index);
   const token = cfg.mode === "bare" ? undefined : (tokenPool.pop() ?? (await guestToken(cfg, index)));
   const started = performance.now();
   // the bare room asks for no token; a bearer header it does not read costs nothing
@@ -141,6 +143,32 @@ async function join(cfg: WorkerConfig, index: number): Promise<void> {
   joined++;
 }
 
+/** A client of the floor server: a WebSocket and nothing else (rooms of 8 in connection order). */
+async function joinFloor(cfg: WorkerConfig, index: number): Promise<void> {
+  const started = performance.now();
+  const socket = new WebSocket(cfg.url.replace(/^http/, "ws") + "/");
+  const seat = { roomId: `floor-${Math.floor(index / 8)}` } as SeatReservation;
+  const client: Client = { socket, seat, player: undefined, open: false };
+  socket.on("message", (data: Buffer) => {
+    counters.framesIn++;
+    counters.bytesIn += data.length;
+  });
+  await new Promise<void>((resolve, reject) => {
+    socket.once("open", () => {
+      client.open = true;
+      joinMs.push(performance.now() - started);
+      resolve();
+    });
+    socket.once("error", reject);
+  });
+  socket.once("close", () => {
+    client.open = false;
+    counters.closed++;
+  });
+  clients.push(client);
+  joined++;
+}
+
 async function scale(cfg: WorkerConfig) {
   if (cfg.joinRatePerSecond) {
     // open loop: arrivals on a fixed schedule, each join measured from its own start
@@ -175,7 +203,7 @@ setInterval(() => {
   const cfg = config;
   if (!cfg) return;
   const now = performance.now();
-  if (cfg.mode === "bare") {
+  if (cfg.mode === "bare" || cfg.mode === "floor") {
     const slots = Math.max(1, Math.round(1000 / cfg.inputsPerSecond / 20));
     step = (step + 1) % slots;
     for (let i = step; i < clients.length; i += slots) {

@@ -10,6 +10,8 @@
  * Scenarios:
  *   capacity      ramp clients in rooms of 8 against a bare Colyseus room and arena's race room;
  *                 capacity = largest step with loop lag p99 < 20 ms and late ticks < 0.5 %
+ *   ws-floor      a plain `ws` server (no Colyseus) carrying the bare room's and the race's traffic:
+ *                 how much of a core the sockets alone take at the bare room's capacity and twice it
  *   join-burst    1,000 joins at a fresh server, fired at once and at fixed arrival rates: join p50/p95/p99
  *   quiz-rooms    ramp live quiz rooms (2 players answering each question) until the loop lags
  *   bandwidth     a race of 8: bytes per client per second vs the JSON of the full state at the same rate
@@ -69,19 +71,22 @@ interface Probe {
   rssBytes: number;
 }
 
+type ServerKind = "bare" | "floor" | "arena";
+
 /** A server process under test, with what its probe reports. */
 class ServerUnderTest {
   readonly probes: Probe[] = [];
-  bareTicks = { total: 0, late: 0 };
+  /** Ticks the bare and floor servers report over IPC (arena's come from /metrics). */
+  ipcTicks = { total: 0, late: 0 };
 
   private constructor(
-    readonly kind: "bare" | "arena",
+    readonly kind: ServerKind,
     readonly port: number,
     readonly child: ChildProcess,
   ) {
     child.on("message", (m: { type: string } & Record<string, number>) => {
       if (m.type === "probe") this.probes.push(m as unknown as Probe);
-      if (m.type === "ticks") this.bareTicks = { total: m.total ?? 0, late: m.late ?? 0 };
+      if (m.type === "ticks") this.ipcTicks = { total: m.total ?? 0, late: m.late ?? 0 };
     });
   }
 
@@ -89,12 +94,12 @@ class ServerUnderTest {
     return `http://127.0.0.1:${this.port}`;
   }
 
-  static async start(kind: "bare" | "arena", env: Record<string, string> = {}): Promise<ServerUnderTest> {
+  static async start(kind: ServerKind, env: Record<string, string> = {}): Promise<ServerUnderTest> {
     const port = await freePort();
     const probe = path.join(ROOT, "loadtest/bench/probe.mjs");
     const command =
-      kind === "bare"
-        ? [process.execPath, "--import", "tsx", "--import", probe, "loadtest/bench/bare-server.ts"]
+      kind !== "arena"
+        ? [process.execPath, "--import", "tsx", "--import", probe, `loadtest/bench/${kind === "bare" ? "bare-server" : "ws-floor-server"}.ts`]
         : [process.execPath, "--import", probe, ...(args.has("profile") ? ["--cpu-prof", "--cpu-prof-dir=loadtest/results/profiles"] : []), "server/dist/main.js"];
     const [bin, argv] = pinned(0, command);
     const child = spawn(bin, argv, {
@@ -120,7 +125,7 @@ class ServerUnderTest {
     const server = new ServerUnderTest(kind, port, child);
     for (let i = 0; i < 300; i++) {
       try {
-        const res = await fetch(`${server.url}/${kind === "bare" ? "__healthcheck" : "ready"}`);
+        const res = await fetch(`${server.url}/${kind === "arena" ? "ready" : "__healthcheck"}`);
         if (res.ok) return server;
       } catch {
         // not listening yet
@@ -131,7 +136,7 @@ class ServerUnderTest {
   }
 
   async ticks(): Promise<{ total: number; late: number }> {
-    if (this.kind === "bare") return this.bareTicks;
+    if (this.kind !== "arena") return this.ipcTicks;
     const text = await (await fetch(`${this.url}/metrics`)).text();
     const sum = (name: string) =>
       text
@@ -257,8 +262,15 @@ async function measure(scenario: string, target: string, server: ServerUnderTest
 }
 
 /** Ramps one target through `steps` clients until two steps in a row fail. */
-async function ramp(scenario: string, target: BenchMode, steps: number[], options: WorkerConfig["options"], env: Record<string, string> = {}): Promise<StepResult[]> {
-  const server = await ServerUnderTest.start(target === "bare" ? "bare" : "arena", env);
+async function ramp(
+  scenario: string,
+  target: BenchMode,
+  steps: number[],
+  options: WorkerConfig["options"],
+  env: Record<string, string> = {},
+  label: string = target,
+): Promise<StepResult[]> {
+  const server = await ServerUnderTest.start(target === "bare" || target === "floor" ? target : "arena", env);
   const load = new LoadGenerator({ url: server.url, mode: target, options, inputsPerSecond: 10, joinConcurrency: 40 });
   const results: StepResult[] = [];
   let failures = 0;
@@ -266,7 +278,7 @@ async function ramp(scenario: string, target: BenchMode, steps: number[], option
     for (const clients of steps) {
       const joinFrom = load.stats.length;
       await load.scaleTo(clients);
-      const result = await measure(scenario, target, server, load, joinFrom);
+      const result = await measure(scenario, label, server, load, joinFrom);
       // a step whose clients did not all get in has not been measured at its size
       if (result.clients < clients * 0.95) result.ok = false;
       results.push(result);
@@ -291,6 +303,24 @@ async function capacity() {
   const best = (rows: StepResult[]) => Math.max(0, ...rows.filter((r) => r.ok).map((r) => r.clients));
   const summary = { bare: best(bare), race: best(race), ratio: best(bare) > 0 ? round(best(race) / best(bare), 2) : null };
   return { steps: [...bare, ...race], summary };
+}
+
+/**
+ * The floor: a plain `ws` server with no Colyseus (loadtest/bench/ws-floor-server.ts) carrying the
+ * bare room's traffic (10 frames in, 20 out per client and second) and the race's (10 in, 10 out),
+ * at the bare room's capacity and at twice it. Shows how much of a core the socket traffic alone
+ * takes, i.e. what a 2x target leaves for Colyseus and the game.
+ */
+async function wsFloor() {
+  const steps = (args.get("floor-steps") ?? (smoke ? "40" : "1500,2000,3000,4000")).split(",").map(Number);
+  const rows: StepResult[] = [];
+  for (const outHz of [20, 10]) {
+    const label = `ws floor, ${outHz} out/s`;
+    // every step is measured (a floor is a curve, not a pass/fail ramp)
+    for (const clients of steps) rows.push(...(await ramp("ws-floor", "floor", [clients], {}, { FLOOR_OUT_HZ: String(outHz) }, label)));
+  }
+  const at = (outHz: number) => Object.fromEntries(rows.filter((r) => r.target.includes(` ${outHz} out`)).map((r) => [r.clients, r.serverCpuPct]));
+  return { steps: rows, summary: { serverCpuPctByClients20HzOut: at(20), serverCpuPctByClients10HzOut: at(10) } };
 }
 
 /**
@@ -412,6 +442,7 @@ async function results() {
 
 const scenarios: Record<string, () => Promise<{ steps?: StepResult[]; summary: unknown }>> = {
   capacity,
+  "ws-floor": wsFloor,
   "join-burst": joinBurst,
   "quiz-rooms": quizRooms,
   bandwidth,

@@ -26,7 +26,7 @@ describe("benchmark smoke run (npm run bench -- --smoke)", () => {
     });
     assert.equal(run.status, 0, `${run.stdout.slice(-2000)}\n${run.stderr.slice(-2000)}`);
     const report = JSON.parse(readFileSync(path.join(ROOT, "loadtest/results/bench-smoke.json"), "utf8")) as Record<string, { steps?: Step[]; summary: Record<string, unknown> }>;
-    for (const scenario of ["capacity", "join-burst", "quiz-rooms", "bandwidth", "results"]) assert.ok(report[scenario], `scenario ${scenario} reported`);
+    for (const scenario of ["capacity", "ws-floor", "join-burst", "quiz-rooms", "bandwidth", "results"]) assert.ok(report[scenario], `scenario ${scenario} reported`);
     const steps = report.capacity!.steps!;
     for (const target of ["bare", "race"]) {
       const rows = steps.filter((s) => s.target === target);
@@ -36,6 +36,9 @@ describe("benchmark smoke run (npm run bench -- --smoke)", () => {
         assert.ok(Number.isFinite(row.lagP99Ms));
       }
     }
+    const floor = report["ws-floor"]!.steps!;
+    assert.deepEqual(floor.map((s) => s.target), ["ws floor, 20 out/s", "ws floor, 10 out/s"]);
+    for (const row of floor) assert.ok(row.clients === 40 && row.msgsInPerSec > 0 && row.msgsOutPerSec > 0, JSON.stringify(row));
     const bursts = report["join-burst"]!.summary as unknown as Array<{ joins: number; failures: number; arrivals: string }>;
     assert.deepEqual(bursts.map((b) => b.arrivals), ["all at once", "100/s"]);
     for (const burst of bursts) assert.ok(burst.joins === 100 && burst.failures === 0, JSON.stringify(burst));
