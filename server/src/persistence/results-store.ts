@@ -34,7 +34,7 @@ export async function writeMatchResults(db: Db, inputs: readonly MatchResult[]):
     const inserted = rowsOf<{ id: string }>(
       await tx.execute(sql`
         insert into ${matches} (id, mode, status, seed, node, started_at, ended_at, settings, replay, summary)
-        select id, mode, status, seed, node, started_at, ended_at, settings::jsonb, replay::json, summary::jsonb
+        select id, mode, status, seed, node, started_at, ended_at, settings::jsonb, replay, summary::jsonb
         from json_to_recordset(${batchJson(
           results.map((r) => ({
             id: r.matchId,
@@ -49,7 +49,7 @@ export async function writeMatchResults(db: Db, inputs: readonly MatchResult[]):
             summary: r.summary,
           })),
         )}) as x(id uuid, mode text, status text, seed bigint, node text, started_at timestamptz, ended_at timestamptz,
-                 settings text, replay text, summary text)
+                 settings text, replay json, summary text)
         on conflict (id) do nothing
         returning id`),
     );
