@@ -7,8 +7,9 @@
  *   npx tsx loadtest/bench/results-bench.ts [count] [--prefill=N]
  */
 import { randomBytes, randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { cpus, tmpdir } from "node:os";
 import path from "node:path";
 import { pino } from "pino";
 import postgres from "postgres";
@@ -41,9 +42,16 @@ for (let stored = 0; stored < prefill; stored += 500) {
 }
 
 /** A finished race of 8, with a realistic input log (about 60 s of inputs). */
+/**
+ * One input log shared by every result (each is serialized and stored in full all the same): a
+ * server holds only the results of the matches that just ended, not thousands of input logs at once,
+ * so neither should the benchmark's heap (its garbage collector would dominate the figures).
+ */
+const INPUT_LOG = Array.from({ length: 600 }, (_, i) => [i * 2, i % 8, 0.9, 0, false]);
+
 function result(): MatchResult {
   const ended = new Date();
-  const inputs = Array.from({ length: 600 }, (_, i) => [i * 2, i % 8, 0.9, 0, false]);
+  const inputs = INPUT_LOG;
   return {
     matchId: randomUUID(),
     mode: "race",
@@ -76,11 +84,31 @@ const writer = new ResultsWriter({
   ...(process.env.BENCH_BATCH ? { batchSize: Number(process.env.BENCH_BATCH) } : {}),
 });
 await writer.start();
+
+/** Busy CPU time of the whole machine so far, in ms (Linux /proc/stat; undefined elsewhere). */
+function machineBusyMs(): number | undefined {
+  try {
+    const fields = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).slice(1).map(Number);
+    const idle = (fields[3] ?? 0) + (fields[4] ?? 0);
+    const total = fields.slice(0, 8).reduce((a, b) => a + b, 0);
+    return ((total - idle) * 1000) / 100; // USER_HZ = 100 on Linux
+  } catch {
+    return undefined;
+  }
+}
+
+const busyBefore = machineBusyMs();
+const cpuBefore = process.cpuUsage();
 const started = performance.now();
 await Promise.all(results.map((r) => writer.submit(r)));
 const journaledMs = performance.now() - started;
 const left = await writer.flush(120_000);
 const seconds = (performance.now() - started) / 1000;
+const writerCpu = process.cpuUsage(cpuBefore);
+const writerCpuMs = (writerCpu.user + writerCpu.system) / 1000;
+const busyAfter = machineBusyMs();
+const machineCpuMs = busyBefore !== undefined && busyAfter !== undefined ? busyAfter - busyBefore : undefined;
+const written = count - left;
 console.log(
   JSON.stringify({
     scenario: "results-write",
@@ -91,6 +119,11 @@ console.log(
     resultsPerSecond: Math.round((count - left) / seconds),
     journaledPerSecond: Math.round(count / (journaledMs / 1000)),
     left,
+    // where the CPU went: the writer process (journal, JSON, driver) and everything else on the
+    // machine (PostgreSQL, the kernel's file and socket work), per result written
+    writerCpuMsPerResult: Math.round((writerCpuMs / written) * 1000) / 1000,
+    restOfMachineCpuMsPerResult: machineCpuMs !== undefined ? Math.round(((machineCpuMs - writerCpuMs) / written) * 1000) / 1000 : null,
+    machineCpuPct: machineCpuMs !== undefined ? Math.round((machineCpuMs / (seconds * 1000 * cpus().length)) * 100) : null,
   }),
 );
 await writer.close();
