@@ -1,11 +1,21 @@
 // Loaded into a benchmarked server process with `node --import ./loadtest/bench/probe.mjs ...`.
 // Every second it reports, over the IPC channel the benchmark opened, what the process itself
-// measures: event-loop delay (p99, max), CPU time and memory. Nothing else in the server changes.
-import { monitorEventLoopDelay } from "node:perf_hooks";
+// measures: event-loop delay (p99, max), garbage-collection pauses, CPU time and memory. Nothing
+// else in the server changes.
+import { PerformanceObserver, monitorEventLoopDelay } from "node:perf_hooks";
 
 if (typeof process.send === "function") {
   const delay = monitorEventLoopDelay({ resolution: 1 });
   delay.enable();
+  const gc = { ms: 0, maxMs: 0, major: 0 };
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      gc.ms += entry.duration;
+      gc.maxMs = Math.max(gc.maxMs, entry.duration);
+      // NODE_PERFORMANCE_GC_MAJOR = 4 (mark-compact)
+      if (/** @type {{ detail?: { kind?: number } }} */ (entry).detail?.kind === 4) gc.major++;
+    }
+  }).observe({ entryTypes: ["gc"] });
   let cpu = process.cpuUsage();
   let at = performance.now();
   const timer = setInterval(() => {
@@ -18,8 +28,12 @@ if (typeof process.send === "function") {
       lagMaxMs: delay.max / 1e6,
       cpuPercent: ((used.user + used.system) / 1e6 / seconds) * 100,
       rssBytes: process.memoryUsage().rss,
+      gcMs: gc.ms,
+      gcMaxMs: gc.maxMs,
+      gcMajor: gc.major,
     });
     delay.reset();
+    Object.assign(gc, { ms: 0, maxMs: 0, major: 0 });
     cpu = process.cpuUsage();
     at = now;
   }, 1000);

@@ -37,6 +37,13 @@ const holdMs = Number(args.get("hold") ?? (smoke ? 2000 : 8000));
 const hasTaskset = spawnSync("taskset", ["-c", "0", "true"]).status === 0;
 const DATABASE_URL = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 
+/**
+ * Node flags of every server under test: the ones `npm start` and the Docker image use (a larger
+ * young generation, see README "Tuning"), so the baseline gets the same runtime as arena.
+ * `--node-flags="..."` replaces them for an experiment.
+ */
+const SERVER_NODE_FLAGS = (args.get("node-flags") ?? "--max-semi-space-size=32").split(" ").filter(Boolean);
+
 /** Capacity: the largest step with loop-lag p99 under this and late ticks under this share. */
 const LAG_P99_LIMIT_MS = 20;
 const LATE_TICK_LIMIT_PCT = 0.5;
@@ -67,6 +74,9 @@ function pinned(core: number, command: string[]): [string, string[]] {
 interface Probe {
   lagP99Ms: number;
   lagMaxMs: number;
+  gcMs: number;
+  gcMaxMs: number;
+  gcMajor: number;
   cpuPercent: number;
   rssBytes: number;
 }
@@ -99,8 +109,8 @@ class ServerUnderTest {
     const probe = path.join(ROOT, "loadtest/bench/probe.mjs");
     const command =
       kind !== "arena"
-        ? [process.execPath, "--import", "tsx", "--import", probe, `loadtest/bench/${kind === "bare" ? "bare-server" : "ws-floor-server"}.ts`]
-        : [process.execPath, "--import", probe, ...(args.has("profile") ? ["--cpu-prof", "--cpu-prof-dir=loadtest/results/profiles"] : []), "server/dist/main.js"];
+        ? [process.execPath, ...SERVER_NODE_FLAGS, "--import", "tsx", "--import", probe, `loadtest/bench/${kind === "bare" ? "bare-server" : "ws-floor-server"}.ts`]
+        : [process.execPath, ...SERVER_NODE_FLAGS, "--import", probe, ...(args.has("profile") ? ["--cpu-prof", "--cpu-prof-dir=loadtest/results/profiles"] : []), "server/dist/main.js"];
     const [bin, argv] = pinned(0, command);
     const child = spawn(bin, argv, {
       cwd: ROOT,
@@ -211,6 +221,9 @@ interface StepResult {
   lagP99Ms: number;
   lagMaxMs: number;
   lateTickPct: number;
+  /** Share of the window spent in garbage collection, and its longest pause. */
+  gcPct: number;
+  gcMaxMs: number;
   joinP50Ms: number;
   joinP95Ms: number;
   joinP99Ms: number;
@@ -246,6 +259,8 @@ async function measure(scenario: string, target: string, server: ServerUnderTest
     lagP99Ms: round(percentile(probes.map((p) => p.lagP99Ms), 50)),
     lagMaxMs: round(Math.max(0, ...probes.map((p) => p.lagMaxMs))),
     lateTickPct: round(ticked > 0 ? ((ticksNow.late - from.ticks.late) / ticked) * 100 : 0, 2),
+    gcPct: round(probes.reduce((a, p) => a + p.gcMs, 0) / (probes.length * 10 || 1)),
+    gcMaxMs: round(Math.max(0, ...probes.map((p) => p.gcMaxMs))),
     joinP50Ms: round(percentile(joins, 50)),
     joinP95Ms: round(percentile(joins, 95)),
     joinP99Ms: round(percentile(joins, 99)),
@@ -458,7 +473,7 @@ const report: Record<string, unknown> = {
 };
 const columns: Array<keyof StepResult> = [
   "target", "clients", "rooms", "msgsInPerSec", "msgsOutPerSec", "patchesPerClientPerSec", "bytesPerClientPerSec", "lagP99Ms",
-  "lagMaxMs", "lateTickPct", "joinP50Ms", "joinP95Ms", "joinP99Ms", "rttP95Ms", "serverCpuPct", "serverRssMb", "loadCpuPct", "errors", "ok",
+  "lagMaxMs", "lateTickPct", "gcPct", "gcMaxMs", "joinP50Ms", "joinP95Ms", "joinP99Ms", "rttP95Ms", "serverCpuPct", "serverRssMb", "loadCpuPct", "errors", "ok",
 ];
 for (const [name, run] of Object.entries(scenarios)) {
   if (only && !only.includes(name)) continue;
