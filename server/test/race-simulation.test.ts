@@ -10,7 +10,7 @@ import {
   type RaceSim,
   type TickInput,
 } from "../src/rooms/race/simulation.js";
-import { replayRace, type LoggedInput } from "../src/rooms/race/replay.js";
+import { RaceInputLog, replayRace } from "../src/rooms/race/replay.js";
 import { generateTrack, CLEAR_START_METRES } from "../src/rooms/race/track.js";
 import { Rng } from "../src/lib/random.js";
 
@@ -174,16 +174,15 @@ describe("race simulation", () => {
     const settings = { trackLength: 300, lanes: 3, maxPlayers: 3, tickRateHz: HZ };
     const slots = [0, 1, 2];
     const source = randomLog(3, slots, 1000);
-    const logged: LoggedInput[] = [];
+    const log = new RaceInputLog();
     let sim = createRace(generateTrack(11, settings.trackLength, settings.lanes), slots, HZ);
     while (!sim.over) {
       const inputs = source.get(sim.tick + 1) ?? [];
-      for (const input of inputs) {
-        logged.push(input.kind === "leave" ? [sim.tick + 1, input.slot, "leave"] : [sim.tick + 1, input.slot, input.throttle, input.steer, input.boost]);
-      }
+      for (const input of inputs) log.push(sim.tick + 1, input);
       sim = stepRace(sim, inputs).state;
     }
-    const replayed = replayRace(11, settings, { slots: slots.map((slot) => ({ slot, playerId: `p${slot}` })), inputs: logged });
+    assert.ok(log.length > 256, "the log grew past its first capacity");
+    const replayed = replayRace(11, settings, { slots: slots.map((slot) => ({ slot, playerId: `p${slot}` })), inputs: log.entries() });
     assert.deepEqual(
       replayed.map((s) => [s.slot, s.placement, s.finishTimeMs]),
       sim.racers
@@ -191,6 +190,19 @@ describe("race simulation", () => {
         .sort((a, b) => (a.place || 99) - (b.place || 99))
         .map((r) => [r.slot, r.place || sim.finishOrder.length + 1, r.finishTimeMs === null ? null : Math.round(r.finishTimeMs)]),
     );
+  });
+
+  it("keeps logged inputs exactly (throttle to the last bit, steer, boost, leaves) in its compact log", () => {
+    const log = new RaceInputLog();
+    const throttle = 0.1 + 0.2; // not representable as float32
+    log.push(7, control(3, throttle, -1, true));
+    log.push(8, { kind: "leave", slot: 5 });
+    log.push(9, control(0, 1, 1, false));
+    assert.deepEqual(log.entries(), [
+      [7, 3, throttle, -1, true],
+      [8, 5, "leave"],
+      [9, 0, 1, 1, false],
+    ]);
   });
 
   it("treats a repeated control (same throttle, no steer, no boost) as no input, so the room may leave it out of the log", () => {

@@ -16,7 +16,7 @@ import {
 } from "@arena/shared";
 import { GameRoom, authenticateJoin, type GameClient, type JoinAuth } from "../GameRoom.js";
 import { createRace, isRacing, mergeControl, stepRace, stopRace, type RaceSim, type TickInput } from "./simulation.js";
-import { logInput, raceStandings, type LoggedInput, type RaceSettings } from "./replay.js";
+import { RaceInputLog, raceStandings, type RaceSettings } from "./replay.js";
 import { generateTrack } from "./track.js";
 
 type RaceClient = GameClient<RaceJoinOptions>;
@@ -40,7 +40,7 @@ export class RaceRoom extends GameRoom<RaceState, RaceJoinOptions> {
   /** At most one merged control and one leave per slot: the queue is bounded by the seat count. */
   private readonly pendingControls = new Map<number, TickInput>();
   private readonly pendingLeaves = new Map<number, TickInput>();
-  private readonly inputLog: LoggedInput[] = [];
+  private readonly inputLog = new RaceInputLog();
   /** Each racer's throttle as the log last recorded it. */
   private readonly loggedThrottle = new Map<number, number>();
   private lobbyTimer: Delayed | undefined;
@@ -207,7 +207,7 @@ export class RaceRoom extends GameRoom<RaceState, RaceJoinOptions> {
       // left out of the log, which then holds changes only (far smaller results, same replay)
       if (input.kind === "control" && input.steer === 0 && !input.boost && this.loggedThrottle.get(input.slot) === input.throttle) continue;
       if (input.kind === "control") this.loggedThrottle.set(input.slot, input.throttle);
-      this.inputLog.push(logInput(tick, input));
+      this.inputLog.push(tick, input);
     }
 
     const { state: next, events } = stepRace(sim, inputs);
@@ -262,7 +262,7 @@ export class RaceRoom extends GameRoom<RaceState, RaceJoinOptions> {
       settings: { ...this.settings },
       replay: {
         slots: standings.map((s) => ({ slot: s.slot, playerId: s.seat.playerId })).sort((a, b) => a.slot - b.slot),
-        inputs: this.inputLog,
+        inputs: this.inputLog.entries(),
         ...(status === "aborted" ? { stoppedAtTick: sim.tick } : {}),
       },
       summary: { racers: standings.length, finishers: sim.finishOrder.length, ticks: sim.tick },
