@@ -27,8 +27,9 @@ import type { BenchMode, WorkerCommand, WorkerConfig, WorkerStats } from "./load
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const args = new Map(
   process.argv.slice(2).map((a) => {
-    const [k, v] = a.replace(/^--/, "").split("=");
-    return [k ?? "", v ?? "true"];
+    const arg = a.replace(/^--/, "");
+    const eq = arg.indexOf("=");
+    return eq < 0 ? [arg, "true"] : [arg.slice(0, eq), arg.slice(eq + 1)];
   }),
 );
 const smoke = args.has("smoke");
