@@ -26,7 +26,8 @@ async function reserve(via: Node, client: ArenaClient, mode: string, method: "cr
 /**
  * Creates rooms through `via` until one lands on `on`, and returns the seated client's room there.
  * Rooms landing elsewhere stay open until then: Colyseus creates a room on the process with the
- * fewest rooms, so a room left at once (disposed) would make the same node the choice again.
+ * fewest rooms, so a room left at once (disposed) would make the same node the choice again. Each
+ * node publishes its room count at most once a second, hence the pause between attempts.
  */
 async function roomOn(via: Node, on: Node, client: ArenaClient, mode: string, options: object) {
   const strays: Array<{ leave(): Promise<unknown> }> = [];
@@ -37,6 +38,7 @@ async function roomOn(via: Node, on: Node, client: ArenaClient, mode: string, op
       const room = await client.takeSeat(body);
       if (body.processId === on.processId) return { room, reservation: body };
       strays.push(room);
+      await wait(1_100);
     }
   } finally {
     await Promise.all(strays.map((room) => room.leave()));
