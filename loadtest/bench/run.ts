@@ -330,13 +330,19 @@ async function capacity() {
 async function wsFloor() {
   const steps = (args.get("floor-steps") ?? (smoke ? "40" : "1500,2000,3000,4000")).split(",").map(Number);
   const rows: StepResult[] = [];
+  const cpuByClients: Record<string, Record<number, number>> = {};
   for (const outHz of [20, 10]) {
     const label = `ws floor, ${outHz} out/s`;
-    // every step is measured (a floor is a curve, not a pass/fail ramp)
-    for (const clients of steps) rows.push(...(await ramp("ws-floor", "floor", [clients], {}, { FLOOR_OUT_HZ: String(outHz) }, label)));
+    const cpu: Record<number, number> = (cpuByClients[`serverCpuPctByClients${outHz}HzOut`] = {});
+    // every step is measured on a fresh server (a floor is a curve, not a pass/fail ramp)
+    for (const clients of steps) {
+      for (const row of await ramp("ws-floor", "floor", [clients], {}, { FLOOR_OUT_HZ: String(outHz) }, label)) {
+        rows.push(row);
+        cpu[row.clients] = row.serverCpuPct;
+      }
+    }
   }
-  const at = (outHz: number) => Object.fromEntries(rows.filter((r) => r.target.includes(` ${outHz} out`)).map((r) => [r.clients, r.serverCpuPct]));
-  return { steps: rows, summary: { serverCpuPctByClients20HzOut: at(20), serverCpuPctByClients10HzOut: at(10) } };
+  return { steps: rows, summary: cpuByClients };
 }
 
 /**
@@ -344,15 +350,15 @@ async function wsFloor() {
  * server plays the races it is filling). Players arrive with a guest token (fetched beforehand):
  * the clock runs from matchmaking to the join acknowledgement on the WebSocket. Each variant runs on
  * a fresh server: all joins fired at once, then open-loop arrivals at fixed rates
- * (`--burst-rates=all,100,250`), which show the rate a node absorbs within the latency target.
+ * (`--burst-rates=all,100,150`), which show the rate a node absorbs within the latency target.
  */
 async function joinBurst() {
   const joins = smoke ? 100 : 1000;
-  const variants = (args.get("burst-rates") ?? (smoke ? "all,100" : "all,100,200,300,400")).split(",");
+  const variants = (args.get("burst-rates") ?? (smoke ? "all,100" : "all,100,150,200,300")).split(",");
+  const concurrency = Number(args.get("burst-concurrency") ?? joins);
   const rows = [];
   for (const variant of variants) {
     const rate = variant === "all" ? undefined : Number(variant);
-    const concurrency = Number(args.get("burst-concurrency") ?? joins);
     const server = await ServerUnderTest.start("arena");
     const load = new LoadGenerator({
       url: server.url,

@@ -1,6 +1,6 @@
 import express, { type Router } from "express";
 import { ErrorCode, GuestAuthRequest, type GuestAuthResponse } from "@arena/shared";
-import { TokenError, type TokenService } from "../auth/tokens.js";
+import { TokenError, bearerToken, type TokenService } from "../auth/tokens.js";
 import { HttpError, handle, parseInput } from "./errors.js";
 
 /**
@@ -16,9 +16,10 @@ export function mountAuthRoutes(router: Router, tokens: TokenService): void {
       let playerId: string | undefined;
       const header = req.headers.authorization;
       if (header) {
-        if (!header.startsWith("Bearer ")) throw new HttpError(401, ErrorCode.Unauthorized, "use Authorization: Bearer <token>");
+        const token = bearerToken(header);
+        if (token === undefined) throw new HttpError(401, ErrorCode.Unauthorized, "use Authorization: Bearer <token>");
         try {
-          playerId = (await tokens.verify(header.slice(7))).playerId;
+          playerId = (await tokens.verify(token)).playerId;
         } catch (error) {
           const reason = error instanceof TokenError ? error.message : "invalid token";
           throw new HttpError(401, ErrorCode.Unauthorized, reason);

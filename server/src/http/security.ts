@@ -2,6 +2,7 @@ import type { IncomingMessage } from "node:http";
 import { timingSafeEqual } from "node:crypto";
 import type { RequestHandler } from "express";
 import { ErrorCode, type HttpErrorBody } from "@arena/shared";
+import { bearerToken } from "../auth/tokens.js";
 
 /** CORS: configured origins get their origin back; without a list, any origin without credentials. */
 export class CorsPolicy {
@@ -47,9 +48,8 @@ function safeEqual(a: string, b: string): boolean {
 export function requireAdmin(adminToken: string): RequestHandler {
   return (req, res, next) => {
     const header = req.headers.authorization ?? "";
-    let presented = "";
-    if (header.startsWith("Bearer ")) presented = header.slice(7);
-    else if (header.startsWith("Basic ")) {
+    let presented = bearerToken(header) ?? "";
+    if (header.startsWith("Basic ")) {
       const decoded = Buffer.from(header.slice(6), "base64").toString("utf8");
       presented = decoded.slice(decoded.indexOf(":") + 1);
     }

@@ -72,18 +72,19 @@ export class RaceInputLog {
   }
 
   private grow() {
-    const size = this.ticks.length * 2;
-    const widen = <T extends Uint32Array | Uint8Array | Float64Array>(old: T, make: (n: number) => T): T => {
-      const next = make(size);
-      next.set(old);
-      return next;
-    };
-    this.ticks = widen(this.ticks, (n) => new Uint32Array(n));
-    this.slots = widen(this.slots, (n) => new Uint8Array(n));
-    this.throttles = widen(this.throttles, (n) => new Float64Array(n));
-    this.codes = widen(this.codes, (n) => new Uint8Array(n));
-    this.boosts = widen(this.boosts, (n) => new Uint8Array(n));
+    this.ticks = doubled(this.ticks);
+    this.slots = doubled(this.slots);
+    this.throttles = doubled(this.throttles);
+    this.codes = doubled(this.codes);
+    this.boosts = doubled(this.boosts);
   }
+}
+
+/** A typed array of twice the length holding the same values first. */
+function doubled<T extends Uint8Array | Uint32Array | Float64Array>(old: T): T {
+  const next = new (old.constructor as new (length: number) => T)(old.length * 2);
+  next.set(old);
+  return next;
 }
 
 function fromLog(entry: LoggedInput): TickInput {
