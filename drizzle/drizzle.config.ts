@@ -4,6 +4,6 @@ import { defineConfig } from "drizzle-kit";
 // (the same files for PostgreSQL and the embedded PGlite).
 export default defineConfig({
   dialect: "postgresql",
-  schema: "./server/src/persistence/schema.ts",
+  schema: ["./server/src/persistence/schema.ts", "./server/src/modes/*/tables.ts"],
   out: "./drizzle/migrations",
 });

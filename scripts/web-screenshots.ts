@@ -29,14 +29,14 @@ try {
   await page.goto(`${server.url}/play`);
   // race: four racers on 400 m; the SDK racers drive at different throttles and wander between lanes
   const raceOptions = { trackLength: 400, maxPlayers: 4, lanes: 4 };
-  await playFromLobby(page, "race", "ada", { "opt-race-length": "400", "opt-race-players": "4", "opt-race-lanes": "4" });
+  await playFromLobby(page, "race", "ada", { "opt-race-trackLength": "400", "opt-race-maxPlayers": "4", "opt-race-lanes": "4" });
   const racers = await Promise.all(["grace", "linus", "alan"].map(async (name) => (await player(server.url, name)).joinRace(raceOptions)));
   rooms.push(...racers);
   const watcher = racers[0]!;
   await watcher.waitFor((s) => s.phase === "racing", 20_000);
   racers.forEach((room, i) => {
     let tick = 0;
-    timers.push(setInterval(() => room.input({ throttle: [0.95, 0.85, 1][i]!, steer: ++tick % (13 + i * 4) === 0 ? (i % 2 === 0 ? 1 : -1) : 0, boost: tick === 20 + i * 15 }), 100));
+    timers.push(setInterval(() => room.send("input", { throttle: [0.95, 0.85, 1][i]!, steer: ++tick % (13 + i * 4) === 0 ? (i % 2 === 0 ? 1 : -1) : 0, boost: tick === 20 + i * 15 }), 100));
   });
   await page.keyboard.down("ArrowUp");
   await wait(1200);
@@ -52,7 +52,7 @@ try {
   const bank = await loadBank(TEST_DATABASE_URL);
   // a seeded category: the test database may also hold questions other tests added
   const quizOptions = { rounds: 3, minPlayers: 3, maxPlayers: 3, category: "history" };
-  await playFromLobby(page, "quiz", "ada", { "opt-quiz-rounds": "3", "opt-quiz-min": "3", "opt-quiz-players": "3", "opt-quiz-category": "history" });
+  await playFromLobby(page, "quiz", "ada", { "opt-quiz-rounds": "3", "opt-quiz-minPlayers": "3", "opt-quiz-maxPlayers": "3", "opt-quiz-category": "history" });
   const [grace, linus] = await Promise.all(["grace", "linus"].map(async (name) => (await player(server.url, name)).joinQuiz(quizOptions)));
   rooms.push(grace!, linus!);
   autoAnswer(grace!, answering(bank, true), 2500);
@@ -79,7 +79,7 @@ try {
 
   // war: three factions of two; the page and grace walk toward zones their faction does not own
   const warOptions = { factions: 3, maxPlayers: 6, timeLimit: 120, scoreLimit: 0 };
-  await playFromLobby(page, "war", "ada", { "opt-war-factions": "3", "opt-war-players": "6", "opt-war-faction": "red", "opt-war-time": "120" });
+  await playFromLobby(page, "war", "ada", { "opt-war-factions": "3", "opt-war-maxPlayers": "6", "opt-war-faction": "red", "opt-war-timeLimit": "120" });
   const rival = await (await player(server.url, "grace")).joinWar({ ...warOptions, faction: "blue" });
   rooms.push(rival);
   await rival.waitFor((s) => s.phase === "playing", 10_000);
@@ -93,7 +93,7 @@ try {
   timers.push(
     setInterval(() => {
       const to = nextZone(rival, "grace");
-      if (to !== undefined) rival.move(to);
+      if (to !== undefined) rival.send("move", { to: to });
     }, 300),
   );
   const until = Date.now() + 14_000;

@@ -1,42 +1,25 @@
 /**
- * Typed client for the arena game server: join a mode with typed options, read typed state,
- * send typed inputs. A thin layer over @colyseus/sdk; runs in browsers and in Node.
+ * Typed client for the arena game server: join any mode with typed options, read typed state,
+ * send and receive typed messages — all derived from the mode's wire contract in `@arena/shared`,
+ * nothing typed by hand per mode. A thin layer over @colyseus/sdk; runs in browsers and in Node.
  */
 import { Client, ServerError, type Room } from "@colyseus/sdk";
 import {
   ERROR_MESSAGE,
   ErrorCode,
-  QUIZ_ROOM,
-  QuizMessage,
-  QuizServerMessage,
-  QuizState,
-  RACE_ROOM,
-  RaceMessage,
-  RaceServerMessage,
-  RaceState,
-  WAR_ROOM,
-  WarMessage,
-  WarServerMessage,
-  WarState,
+  MODES,
+  isModeName,
   type ErrorPayload,
+  type EventsOf,
   type GuestAuthResponse,
   type HttpErrorBody,
-  type QuizAnswer,
-  type QuizFinishedPayload,
-  type QuizJoinOptionsInput,
-  type QuizQuestionPayload,
-  type QuizRoundResultPayload,
-  type RaceCountdownPayload,
-  type RaceFinishedPayload,
-  type RaceStartedPayload,
-  type RaceInput,
-  type RaceJoinOptionsInput,
-  type WarFinishedPayload,
-  type WarJoinOptionsInput,
-  type WarArrivedPayload,
-  type WarMapPayload,
-  type WarMove,
-  type WarPlayer,
+  type ModeContract,
+  type ModeName,
+  type Modes,
+  type OptionsInput,
+  type OutgoingOf,
+  type PlayerOf,
+  type StateOf,
 } from "@arena/shared";
 
 export * from "@arena/shared";
@@ -74,23 +57,19 @@ export class ArenaError extends Error {
   }
 }
 
-type MessageMap = Record<string, unknown>;
-
-/** A joined room with typed state, outgoing and incoming messages. */
-export class GameRoom<State, Outgoing extends MessageMap, Incoming extends MessageMap> {
+/** A joined room of mode `C`: typed state, outgoing and incoming messages. */
+export class ModeRoom<C extends ModeContract = ModeContract> {
   private readonly lastErrors: ErrorPayload[] = [];
   /** The close code once the connection has ended. */
   closeCode: number | undefined;
 
-  /**
-   * @param room the underlying @colyseus/sdk room; this class adds the types.
-   * @param incoming the server message types of this mode, registered up front so none arrives unhandled.
-   */
+  /** @param room the underlying @colyseus/sdk room; this class adds the types. */
   constructor(
+    readonly contract: C,
     readonly room: Room,
-    incoming: ReadonlyArray<keyof Incoming & string> = [],
   ) {
-    for (const type of incoming) room.onMessage(type, () => {});
+    // every server message of the mode gets a handler up front, so none arrives unhandled
+    for (const type of contract.eventNames) room.onMessage(type, () => {});
     room.onLeave((code: number) => {
       this.closeCode = code;
     });
@@ -100,8 +79,12 @@ export class GameRoom<State, Outgoing extends MessageMap, Incoming extends Messa
     });
   }
 
-  get state(): State {
-    return this.room.state as State;
+  get mode(): C["name"] {
+    return this.contract.name;
+  }
+
+  get state(): StateOf<C> {
+    return this.room.state as StateOf<C>;
   }
 
   get sessionId(): string {
@@ -112,7 +95,13 @@ export class GameRoom<State, Outgoing extends MessageMap, Incoming extends Messa
     return this.room.roomId;
   }
 
-  /** Pass to `ArenaClient.reconnect*` to take this seat back after a dropped connection. */
+  /** This client's own entry in the state's players map; undefined before the state arrives. */
+  get me(): PlayerOf<C> | undefined {
+    const players = (this.room.state as Record<string, { get(key: string): unknown } | undefined> | undefined)?.[this.contract.playersField];
+    return players?.get(this.sessionId) as PlayerOf<C> | undefined;
+  }
+
+  /** Pass to `ArenaClient.reconnect` to take this seat back after a dropped connection. */
   get reconnectionToken(): string {
     return this.room.reconnectionToken;
   }
@@ -122,11 +111,11 @@ export class GameRoom<State, Outgoing extends MessageMap, Incoming extends Messa
     return this.lastErrors;
   }
 
-  send<K extends keyof Outgoing & string>(type: K, payload: Outgoing[K]): void {
+  send<K extends keyof OutgoingOf<C> & string>(type: K, payload: OutgoingOf<C>[K]): void {
     this.room.send(type, payload);
   }
 
-  on<K extends keyof Incoming & string>(type: K, listener: (payload: Incoming[K]) => void): () => void {
+  on<K extends keyof EventsOf<C> & string>(type: K, listener: (payload: EventsOf<C>[K]) => void): () => void {
     return this.room.onMessage(type, listener);
   }
 
@@ -134,8 +123,8 @@ export class GameRoom<State, Outgoing extends MessageMap, Incoming extends Messa
     return this.room.onMessage(ERROR_MESSAGE, listener);
   }
 
-  onStateChange(listener: (state: State) => void): () => void {
-    const handler = (state: State) => listener(state);
+  onStateChange(listener: (state: StateOf<C>) => void): () => void {
+    const handler = (state: StateOf<C>) => listener(state);
     this.room.onStateChange(handler);
     return () => this.room.onStateChange.remove(handler);
   }
@@ -145,16 +134,13 @@ export class GameRoom<State, Outgoing extends MessageMap, Incoming extends Messa
   }
 
   /** Resolves with the next message of a type, or rejects after `timeoutMs`. */
-  next<K extends (keyof Incoming & string) | typeof ERROR_MESSAGE>(
-    type: K,
-    timeoutMs = 10_000,
-  ): Promise<K extends keyof Incoming ? Incoming[K] : ErrorPayload> {
+  next<K extends keyof EventsOf<C> & string>(type: K, timeoutMs = 10_000): Promise<EventsOf<C>[K]> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         off();
         reject(new Error(`no "${type}" message within ${timeoutMs} ms`));
       }, timeoutMs);
-      const off = this.room.onMessage(type, (payload: K extends keyof Incoming ? Incoming[K] : ErrorPayload) => {
+      const off = this.room.onMessage(type, (payload: EventsOf<C>[K]) => {
         clearTimeout(timer);
         off();
         resolve(payload);
@@ -163,11 +149,11 @@ export class GameRoom<State, Outgoing extends MessageMap, Incoming extends Messa
   }
 
   /** Resolves when `predicate(state)` holds after a state update, or rejects after `timeoutMs`. */
-  waitFor(predicate: (state: State) => boolean, timeoutMs = 10_000): Promise<State> {
-    const current = this.room.state as State | undefined;
+  waitFor(predicate: (state: StateOf<C>) => boolean, timeoutMs = 10_000): Promise<StateOf<C>> {
+    const current = this.room.state as StateOf<C> | undefined;
     if (current && predicate(current)) return Promise.resolve(current);
     return new Promise((resolve, reject) => {
-      const handler = (state: State) => {
+      const handler = (state: StateOf<C>) => {
         if (!predicate(state)) return;
         clearTimeout(timer);
         this.room.onStateChange.remove(handler);
@@ -188,70 +174,13 @@ export class GameRoom<State, Outgoing extends MessageMap, Incoming extends Messa
   }
 }
 
-export type RaceOutgoing = { [RaceMessage.Input]: RaceInput };
-export type RaceIncoming = {
-  [RaceServerMessage.Countdown]: RaceCountdownPayload;
-  [RaceServerMessage.Started]: RaceStartedPayload;
-  [RaceServerMessage.Finished]: RaceFinishedPayload;
-  [ERROR_MESSAGE]: ErrorPayload;
-};
-
-export class RaceRoom extends GameRoom<RaceState, RaceOutgoing, RaceIncoming> {
-  constructor(room: Room) {
-    super(room, [RaceServerMessage.Countdown, RaceServerMessage.Started, RaceServerMessage.Finished]);
-  }
-
-  /** Sends a control input: throttle 0..1, steer −1/0/+1, boost. */
-  input(input: RaceInput): void {
-    this.send(RaceMessage.Input, input);
-  }
-}
-
-export type WarOutgoing = { [WarMessage.Move]: WarMove };
-export type WarIncoming = {
-  [WarServerMessage.Map]: WarMapPayload;
-  [WarServerMessage.Arrived]: WarArrivedPayload;
-  [WarServerMessage.Finished]: WarFinishedPayload;
-  [ERROR_MESSAGE]: ErrorPayload;
-};
-
-export class WarRoom extends GameRoom<WarState, WarOutgoing, WarIncoming> {
-  constructor(room: Room) {
-    super(room, [WarServerMessage.Map, WarServerMessage.Arrived, WarServerMessage.Finished]);
-  }
-
-  /** Walks to an adjacent zone (`zone.neighbours`); the walk takes time, during which you are in no zone. */
-  move(to: number): void {
-    this.send(WarMessage.Move, { to });
-  }
-
-  /** This client's player: faction, zone or walk, contribution. Undefined before the state arrives. */
-  get me(): WarPlayer | undefined {
-    return this.state?.players?.get(this.sessionId);
-  }
-}
-
-export type QuizOutgoing = { [QuizMessage.Answer]: QuizAnswer };
-export type QuizIncoming = {
-  [QuizServerMessage.Question]: QuizQuestionPayload;
-  [QuizServerMessage.RoundResult]: QuizRoundResultPayload;
-  [QuizServerMessage.Finished]: QuizFinishedPayload;
-  [ERROR_MESSAGE]: ErrorPayload;
-};
-
-export class QuizRoom extends GameRoom<QuizState, QuizOutgoing, QuizIncoming> {
-  constructor(room: Room) {
-    super(room, [QuizServerMessage.Question, QuizServerMessage.RoundResult, QuizServerMessage.Finished]);
-  }
-
-  /**
-   * Answers a round (by default the current one): an option index for a choice question, a number
-   * inside `question.minValue..maxValue` for a number question. One answer per round counts.
-   */
-  answer(answer: number, round: number = this.state.round): void {
-    this.send(QuizMessage.Answer, { round, answer });
-  }
-}
+/** A joined room of a registered mode, by name. */
+export type RoomOf<M extends ModeName> = ModeRoom<Modes[M]>;
+export type RaceRoom = RoomOf<"race">;
+export type QuizRoom = RoomOf<"quiz">;
+export type WarRoom = RoomOf<"war">;
+/** A room of any registered mode (what `takeSeat` returns): switch on `mode`. */
+export type AnyModeRoom = { [M in ModeName]: RoomOf<M> }[ModeName];
 
 export interface ConnectOptions {
   /** Guest or player token from `POST /auth/guest`; sent with matchmaking and the WebSocket. */
@@ -261,7 +190,10 @@ export interface ConnectOptions {
 export class ArenaClient {
   readonly colyseus: Client;
 
-  constructor(readonly url: string, options: ConnectOptions = {}) {
+  constructor(
+    readonly url: string,
+    options: ConnectOptions = {},
+  ) {
     this.colyseus = new Client(url);
     if (options.token) this.token = options.token;
   }
@@ -287,7 +219,8 @@ export class ArenaClient {
     return body;
   }
 
-  private httpBase(): string {
+  /** The server's HTTP base URL (for routes such as `/leaderboards/:mode`). */
+  httpBase(): string {
     return this.url.replace(/^ws(s?):/, "http$1:");
   }
 
@@ -300,43 +233,25 @@ export class ArenaClient {
     return this.colyseus.auth.token || undefined;
   }
 
-  /** Joins a race with free seats that matches the options, or creates one. */
-  async joinRace(options: RaceJoinOptionsInput = {}): Promise<RaceRoom> {
-    return new RaceRoom(await this.join(RACE_ROOM, options, RaceState));
-  }
-
-  /** Takes a race seat back after a dropped connection, within the server's reconnection window. */
-  async reconnectRace(reconnectionToken: string): Promise<RaceRoom> {
-    return new RaceRoom(await this.reconnect(reconnectionToken, RaceState));
-  }
-
   /**
-   * Joins a war with free seats that matches the options, or creates one. Seats held by bots count as
-   * free: joining a running war takes a bot's place. A full `faction` choice places you in the
-   * faction with the fewest humans instead (see `me.faction`).
+   * Joins a room of `mode` with free seats that matches the options, or creates one. Seats held by
+   * bots count as free in modes with bots: joining a running match takes a bot's place.
    */
-  async joinWar(options: WarJoinOptionsInput = {}): Promise<WarRoom> {
-    return new WarRoom(await this.join(WAR_ROOM, options, WarState));
-  }
-
-  /** Takes a war seat back after a dropped connection, within the server's reconnection window. */
-  async reconnectWar(reconnectionToken: string): Promise<WarRoom> {
-    return new WarRoom(await this.reconnect(reconnectionToken, WarState));
-  }
-
-  /** Joins a quiz with free seats that matches the options, or creates one. */
-  async joinQuiz(options: QuizJoinOptionsInput = {}): Promise<QuizRoom> {
-    return new QuizRoom(await this.join(QUIZ_ROOM, options, QuizState));
-  }
-
-  /** Takes a quiz seat back after a dropped connection, within the server's reconnection window. */
-  async reconnectQuiz(reconnectionToken: string): Promise<QuizRoom> {
-    return new QuizRoom(await this.reconnect(reconnectionToken, QuizState));
-  }
-
-  private async reconnect(reconnectionToken: string, rootSchema: new () => object): Promise<Room> {
+  async join<M extends ModeName>(mode: M, options: OptionsInput<Modes[M]> = {} as OptionsInput<Modes[M]>): Promise<RoomOf<M>> {
+    const contract = MODES[mode];
     try {
-      return await this.colyseus.reconnect(reconnectionToken, rootSchema as never);
+      const room = await this.colyseus.joinOrCreate(mode, { ...(options as object) }, contract.state as never);
+      return new ModeRoom(contract, room) as RoomOf<M>;
+    } catch (error) {
+      throw ArenaError.from(error);
+    }
+  }
+
+  /** Takes a seat back after a dropped connection, within the server's reconnection window. */
+  async reconnect<M extends ModeName>(mode: M, reconnectionToken: string): Promise<RoomOf<M>> {
+    const contract = MODES[mode];
+    try {
+      return new ModeRoom(contract, await this.colyseus.reconnect(reconnectionToken, contract.state as never)) as RoomOf<M>;
     } catch (error) {
       throw ArenaError.from(error);
     }
@@ -347,26 +262,29 @@ export class ArenaClient {
    * processId, publicAddress? }`), e.g. by a lobby service of your own. With several nodes the SDK
    * connects straight to the node hosting the room (`publicAddress`).
    */
-  async takeSeat(reservation: SeatReservation): Promise<RaceRoom | QuizRoom | WarRoom> {
-    const schemaOf = { [RACE_ROOM]: RaceState, [QUIZ_ROOM]: QuizState, [WAR_ROOM]: WarState } as const;
-    const mode = reservation.name as keyof typeof schemaOf;
-    const rootSchema = schemaOf[mode];
-    if (!rootSchema) throw new ArenaError(ErrorCode.InvalidOptions, `unknown room type "${reservation.name}"`);
-    let room: Room;
+  async takeSeat(reservation: SeatReservation): Promise<AnyModeRoom> {
+    if (!isModeName(reservation.name)) throw new ArenaError(ErrorCode.InvalidOptions, `unknown room type "${reservation.name}"`);
+    const contract = MODES[reservation.name];
     try {
-      room = await this.colyseus.consumeSeatReservation(reservation as never, rootSchema as never);
+      return new ModeRoom(contract, await this.colyseus.consumeSeatReservation(reservation as never, contract.state as never)) as AnyModeRoom;
     } catch (error) {
       throw ArenaError.from(error);
     }
-    return mode === RACE_ROOM ? new RaceRoom(room) : mode === QUIZ_ROOM ? new QuizRoom(room) : new WarRoom(room);
   }
 
-  private async join(roomName: string, options: object, rootSchema: new () => object): Promise<Room> {
-    try {
-      return await this.colyseus.joinOrCreate(roomName, { ...options }, rootSchema as never);
-    } catch (error) {
-      throw ArenaError.from(error);
-    }
+  /** `join("race", options)`. */
+  joinRace(options?: OptionsInput<Modes["race"]>): Promise<RaceRoom> {
+    return this.join("race", options);
+  }
+
+  /** `join("quiz", options)`. */
+  joinQuiz(options?: OptionsInput<Modes["quiz"]>): Promise<QuizRoom> {
+    return this.join("quiz", options);
+  }
+
+  /** `join("war", options)`. */
+  joinWar(options?: OptionsInput<Modes["war"]>): Promise<WarRoom> {
+    return this.join("war", options);
   }
 }
 

@@ -419,7 +419,7 @@ async function bandwidth() {
     await observer.guest("observer");
     const race = await observer.joinRace({ ...RACE_OF_8, trackLength: 4999 });
     await race.waitFor((s) => s.phase === "racing", 10_000);
-    const drive = setInterval(() => race.input({ throttle: 1, steer: 0, boost: false }), 100);
+    const drive = setInterval(() => race.send("input", { throttle: 1, steer: 0, boost: false }), 100);
     const jsonSizes: number[] = [];
     race.onStateChange((state) => jsonSizes.push(JSON.stringify(state.toJSON()).length));
     const from = load.stats.length;

@@ -1,12 +1,13 @@
 import { hostname } from "node:os";
 import path from "node:path";
 import { z } from "zod";
+import { SERVER_MODES } from "./modes/index.js";
 
 /**
- * Every setting the server reads from the environment, with its default and what it means.
- * The README's configuration table mirrors this list.
+ * Every setting the server reads from the environment, with its default and what it means: the
+ * server's own, then each mode's section. The README's configuration table mirrors this list.
  */
-const Env = z.object({
+const ServerEnv = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development").describe("Runtime environment."),
   PORT: z.coerce.number().int().min(0).max(65535).default(2567).describe("HTTP and WebSocket port (0 = any free port)."),
   HOST: z.string().min(1).default("0.0.0.0").describe("Interface to listen on."),
@@ -34,13 +35,6 @@ const Env = z.object({
     .max(120)
     .default(10)
     .describe("State patches sent to clients per second (at most TICK_RATE_HZ); clients interpolate between them."),
-  RACE_LOBBY_TIMEOUT_MS: z.coerce
-    .number()
-    .int()
-    .min(0)
-    .default(15_000)
-    .describe("How long a race waits for more players once two are in."),
-  RACE_COUNTDOWN_MS: z.coerce.number().int().min(0).max(60_000).default(3_000).describe("Countdown before the start signal."),
   RECONNECT_WINDOW_S: z.coerce.number().min(0).max(600).default(20).describe("Seconds a dropped client may rejoin its seat."),
   AUTH_SECRET: z
     .string()
@@ -134,9 +128,11 @@ const Env = z.object({
     .describe("How long a quiz shows the answer of a round before the next question."),
 });
 
+const Env = ServerEnv.extend(Object.assign({}, ...SERVER_MODES.map((mode) => mode.config.env)) as z.ZodRawShape);
+
 export type Config = ReturnType<typeof toConfig>;
 
-function toConfig(env: z.output<typeof Env>) {
+function toConfig(env: z.output<typeof ServerEnv> & Record<string, unknown>) {
   return {
     nodeEnv: env.NODE_ENV,
     port: env.PORT,
@@ -149,10 +145,6 @@ function toConfig(env: z.output<typeof Env>) {
     redisUrl: env.REDIS_URL,
     tickRateHz: env.TICK_RATE_HZ,
     patchRateHz: env.PATCH_RATE_HZ,
-    race: {
-      lobbyTimeoutMs: env.RACE_LOBBY_TIMEOUT_MS,
-      countdownMs: env.RACE_COUNTDOWN_MS,
-    },
     reconnectWindowSeconds: env.RECONNECT_WINDOW_S,
     auth: {
       secret: env.AUTH_SECRET,
@@ -183,6 +175,8 @@ function toConfig(env: z.output<typeof Env>) {
       answerWindowMs: env.QUIZ_ANSWER_WINDOW_MS,
       revealMs: env.QUIZ_REVEAL_MS,
     },
+    /** Each mode's own section, read by its definition (`config.read`). */
+    modes: Object.fromEntries(SERVER_MODES.map((mode) => [mode.contract.name, mode.config.read(env as never)])) as Record<string, unknown>,
   };
 }
 
@@ -207,12 +201,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (parsed.data.NODE_ENV === "production" && !parsed.data.AUTH_SECRET) {
     throw new ConfigError(["AUTH_SECRET: required when NODE_ENV=production (tokens must verify on every node and survive restarts)"]);
   }
-  return toConfig(parsed.data);
+  return toConfig(parsed.data as z.output<typeof ServerEnv> & Record<string, unknown>);
 }
 
 /** Name, default and description of every variable, for documentation. */
 export function describeEnv(): Array<{ name: string; default: string; description: string }> {
-  return Object.entries(Env.shape).map(([name, schema]) => {
+  return Object.entries(Env.shape as Record<string, z.ZodType>).map(([name, schema]) => {
     const def = schema.safeParse(undefined);
     return {
       name,

@@ -5,7 +5,8 @@ import { defineRoom, defineServer, matchMaker, type Presence, type MatchMakerDri
 import { WebSocketTransport } from "@colyseus/ws-transport";
 import { monitor } from "@colyseus/monitor";
 import express from "express";
-import { QUIZ_ROOM, RACE_ROOM, WAR_ROOM } from "@arena/shared";
+import { QUIZ_ROOM } from "@arena/shared/modes/quiz/contract";
+import { WAR_ROOM } from "@arena/shared/modes/war/contract";
 import { ConfigError, loadConfig, type Config } from "./config.js";
 import { TokenService, bearerToken } from "./auth/tokens.js";
 import { mountAuthRoutes } from "./http/auth.js";
@@ -20,11 +21,12 @@ import { createLogger, type Logger } from "./observability/logger.js";
 import { openDatabase } from "./persistence/database.js";
 import { writeMatchResults } from "./persistence/results-store.js";
 import { ResultsWriter } from "./persistence/results-writer.js";
-import { roomCensus } from "./rooms/GameRoom.js";
+import { roomCensus } from "./kit/census.js";
+import { matchRoomFor } from "./kit/match-room.js";
+import { SERVER_MODES } from "./modes/index.js";
 import { QuizRoom } from "./rooms/quiz/QuizRoom.js";
-import { RaceRoom } from "./rooms/race/RaceRoom.js";
 import { WarRoom } from "./rooms/war/WarRoom.js";
-import { provideRoomServices } from "./rooms/services.js";
+import { provideRoomServices, type RoomServices } from "./kit/services.js";
 
 function readConfig(): Config {
   try {
@@ -71,7 +73,8 @@ async function main() {
 
   if (!config.auth.secret) logger.warn("AUTH_SECRET is not set: tokens are signed with a random key and verify on this process only");
   const tokens = new TokenService(config.auth.secret, config.auth.tokenTtlSeconds);
-  provideRoomServices({ config, logger, results, database, tokens, metrics });
+  const services: RoomServices = { config, logger, results, database, tokens, metrics };
+  provideRoomServices(services);
 
   // CORS for every response, Colyseus' matchmaking included (its default reflects any origin with credentials)
   const cors = new CorsPolicy(config.http.corsOrigins);
@@ -96,7 +99,9 @@ async function main() {
   const { presence, driver } = await scaleOut(config, logger);
   const server = defineServer({
     rooms: {
-      [RACE_ROOM]: defineRoom(RaceRoom).filterBy(["trackLength", "maxPlayers", "lanes"]),
+      ...Object.fromEntries(
+        SERVER_MODES.map((mode) => [mode.contract.name, defineRoom(matchRoomFor(mode, services)).filterBy([...mode.contract.matchFilter])]),
+      ),
       [QUIZ_ROOM]: defineRoom(QuizRoom).filterBy(["minPlayers", "maxPlayers", "rounds", "category"]),
       [WAR_ROOM]: defineRoom(WarRoom).filterBy(["factions", "maxPlayers", "scoreLimit", "timeLimit"]),
     },

@@ -1,7 +1,7 @@
 /**
  * `npm run replay -- <matchId>`: loads a stored match and re-runs it through the pure game logic.
  * Prints whether the replay reproduces the stored result exactly. Exit code 0 = reproduced,
- * 1 = differs, 2 = no such match or bad arguments. Uses DATABASE_URL, or the PGlite in DATA_DIR
+ * 1 = differs, 2 = no such match or bad arguments, 3 = recorded with rules this server no longer has. Uses DATABASE_URL, or the PGlite in DATA_DIR
  * (stop the server first: PGlite is single-process).
  */
 import { z } from "zod";
@@ -25,7 +25,11 @@ async function run(): Promise<number> {
       console.error(`no match ${matchId.data} in the database`);
       return 2;
     }
-    console.log(`match ${report.matchId} (${report.mode}, ${report.status})`);
+    console.log(`match ${report.matchId} (${report.mode}, ${report.status}, rules v${report.recordedRules})`);
+    if (report.verdict === "rules-changed") {
+      console.log(`RULES CHANGED: recorded with rules v${report.recordedRules}, current v${report.currentRules}; not replayed`);
+      return 3;
+    }
     const width = Math.max(...report.stored.map((l) => l.length), 6);
     console.log(`${"stored".padEnd(width)} | replayed`);
     for (let i = 0; i < Math.max(report.stored.length, report.replayed.length); i++) {
@@ -33,8 +37,9 @@ async function run(): Promise<number> {
       const b = report.replayed[i] ?? "";
       console.log(`${a.padEnd(width)} | ${b}${a === b ? "" : "   <-- differs"}`);
     }
-    console.log(report.reproduced ? "REPRODUCED: the replay gives exactly the stored result" : "DIFFERS: the replay does not give the stored result");
-    return report.reproduced ? 0 : 1;
+    const reproduced = report.verdict === "reproduced";
+    console.log(reproduced ? "REPRODUCED: the replay gives exactly the stored result" : "DIFFERS: the replay does not give the stored result");
+    return reproduced ? 0 : 1;
   } finally {
     await database.close();
   }

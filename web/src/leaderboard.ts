@@ -1,11 +1,11 @@
 /** A small leaderboard of a mode (GET /leaderboards/:mode) with a link to the JSON. */
-import type { GameMode, HttpErrorBody, LeaderboardResponse } from "@arena/client-sdk";
+import type { HttpErrorBody, LeaderboardResponse, ModeName } from "@arena/client-sdk";
 import { h } from "./dom.js";
 
 /** The results writer stores a match just after it ends; give it a moment before reading the board. */
 const FIRST_LOAD_DELAY_MS = 1200;
 
-export function leaderboardPanel(mode: GameMode, myPlayerId: string): HTMLElement {
+export function leaderboardPanel(mode: ModeName, myPlayerId: string): HTMLElement {
   const url = `/leaderboards/${mode}?by=total&limit=10`;
   const body = h("div", { class: "muted" }, "Loading…");
   const refresh = h("button", { class: "link-button", type: "button" }, "refresh");

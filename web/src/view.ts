@@ -1,10 +1,10 @@
 /** What the three mode views share: their context, the connection watch and the end-of-match panel. */
-import type { GameMode, QuizRoom, RaceRoom, WarRoom } from "@arena/client-sdk";
+import type { AnyModeRoom, ModeName } from "@arena/client-sdk";
 import { h, type Child } from "./dom.js";
 import { leaderboardPanel } from "./leaderboard.js";
 import { showError, showNotice } from "./toast.js";
 
-export type AnyRoom = RaceRoom | QuizRoom | WarRoom;
+export type AnyRoom = AnyModeRoom;
 
 export interface ViewContext {
   /** This player's id (from the guest token) and display name. */
@@ -42,7 +42,7 @@ export function watchRoom(room: AnyRoom, isOver: () => boolean): () => void {
 }
 
 /** The result panel every mode ends with: a headline, the standings, the mode's leaderboard and a way back. */
-export function resultPanel(mode: GameMode, ctx: ViewContext, headline: Child, standings: Child, testid: string): HTMLElement {
+export function resultPanel(mode: ModeName, ctx: ViewContext, headline: Child, standings: Child, testid: string): HTMLElement {
   const back = h("button", { type: "button", class: "primary", "data-testid": "back-button" }, "Back to lobby");
   back.addEventListener("click", () => ctx.exit());
   return h(

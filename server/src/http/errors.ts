@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from "express";
 import { ErrorCode, describeIssues, type HttpErrorBody } from "@arena/shared";
-import type { z } from "zod";
+import { safeParse, type $ZodType, type output } from "zod/v4/core";
 import type { Logger } from "../observability/logger.js";
 
 /** An HTTP failure with a stable code; the error handler turns it into `{ code, message }`. */
@@ -17,8 +17,8 @@ export class HttpError extends Error {
 }
 
 /** Parses request input with a zod schema or throws a 400 `INVALID_QUERY`. */
-export function parseInput<S extends z.ZodType>(schema: S, input: unknown, what: string): z.output<S> {
-  const parsed = schema.safeParse(input);
+export function parseInput<S extends $ZodType>(schema: S, input: unknown, what: string): output<S> {
+  const parsed = safeParse(schema, input);
   if (!parsed.success) throw new HttpError(400, ErrorCode.InvalidQuery, `${what}: ${describeIssues(parsed.error)}`);
   return parsed.data;
 }

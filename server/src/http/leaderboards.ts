@@ -2,8 +2,9 @@ import type { Router } from "express";
 import { z } from "zod";
 import {
   ErrorCode,
-  GameMode,
   HistoryQuery,
+  MODE_NAMES,
+  isModeName,
   LeaderboardQuery,
   type HistoryResponse,
   type LeaderboardResponse,
@@ -26,10 +27,10 @@ export function mountLeaderboardRoutes(router: Router, db: Db): void {
   router.get(
     "/leaderboards/:mode",
     handle(async (req, res) => {
-      const mode = GameMode.safeParse(req.params.mode);
-      if (!mode.success) throw new HttpError(404, ErrorCode.NotFound, `no such mode "${String(req.params.mode).slice(0, 32)}"; modes: ${GameMode.options.join(", ")}`);
+      const mode = String(req.params.mode);
+      if (!isModeName(mode)) throw new HttpError(404, ErrorCode.NotFound, `no such mode "${mode.slice(0, 32)}"; modes: ${MODE_NAMES.join(", ")}`);
       const query = parseInput(LeaderboardQuery, req.query, "query");
-      const body: LeaderboardResponse = { mode: mode.data, ...query, entries: await leaderboard(db, mode.data, query) };
+      const body: LeaderboardResponse = { mode, ...query, entries: await leaderboard(db, mode, query) };
       res.json(body);
     }),
   );
@@ -39,6 +40,7 @@ export function mountLeaderboardRoutes(router: Router, db: Db): void {
     handle(async (req, res) => {
       const playerId = parseId(req.params.id, "player id");
       const query = parseInput(HistoryQuery, req.query, "query");
+      if (query.mode !== undefined && !isModeName(query.mode)) throw new HttpError(400, ErrorCode.InvalidQuery, `query: mode: no such mode; modes: ${MODE_NAMES.join(", ")}`);
       const player = await findPlayer(db, playerId);
       if (!player) throw new HttpError(404, ErrorCode.NotFound, "no such player");
       const body: HistoryResponse = { player, ...(await playerHistory(db, playerId, query)) };

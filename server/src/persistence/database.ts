@@ -8,6 +8,8 @@ import { schema } from "./schema.js";
 
 /** The drizzle database, whichever driver is behind it (postgres.js or PGlite). */
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+/** A transaction of `Db`. */
+export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 
 export interface Database {
   readonly kind: "postgres" | "pglite";

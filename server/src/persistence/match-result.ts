@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { GameMode } from "@arena/shared";
+import { MODE_NAMES } from "@arena/shared";
 
 /** One player's part in a finished match. */
 export const ParticipantResult = z.object({
@@ -11,39 +11,38 @@ export const ParticipantResult = z.object({
   score: z.number().int(),
   finishTimeMs: z.number().int().min(0).nullable(),
   details: z.record(z.string(), z.unknown()),
-  /** Added to the player's reputation when the result is stored (war). */
+  /** Added to the player's reputation when the result is stored. */
   reputationDelta: z.number().int().default(0),
 });
 export type ParticipantResult = z.input<typeof ParticipantResult>;
 
-/** One quiz answer, stored in `quiz_answers`. */
-export const QuizAnswerRecord = z.object({
-  playerId: z.uuid(),
-  round: z.number().int().min(1),
-  questionId: z.string().min(1),
-  answer: z.number(),
-  correct: z.boolean(),
-  responseTimeMs: z.number().int().min(0),
-  points: z.number().int(),
-});
-export type QuizAnswerRecord = z.infer<typeof QuizAnswerRecord>;
+const Row = z.record(z.string(), z.unknown());
 
-/** One faction's final standing, stored in `faction_standings`. */
-export const FactionStandingRecord = z.object({
-  faction: z.string().min(1),
-  placement: z.number().int().min(1),
-  score: z.number().int(),
-  details: z.record(z.string(), z.unknown()),
-});
-export type FactionStandingRecord = z.infer<typeof FactionStandingRecord>;
+/** Results written before mode tables existed kept a quiz's answers and a war's standings in fields of their own. */
+const LEGACY_ROW_FIELDS = { quizAnswers: "quiz_answers", factionStandings: "faction_standings" } as const;
+
+function upgradeLegacyRows(input: unknown): unknown {
+  if (!input || typeof input !== "object") return input;
+  const record = { ...(input as Record<string, unknown>) };
+  for (const [field, table] of Object.entries(LEGACY_ROW_FIELDS)) {
+    if (!Array.isArray(record[field])) continue;
+    const rows = (record.rows && typeof record.rows === "object" ? { ...(record.rows as object) } : {}) as Record<string, unknown>;
+    rows[table] ??= record[field];
+    record.rows = rows;
+    delete record[field];
+  }
+  return record;
+}
 
 /**
  * Everything a room hands to the results writer when a match ends: enough to store it,
- * to rank players, and to replay it from the seed and the input log.
+ * to rank players, and to replay it from the seed, the rules version and the input log.
  */
-export const MatchResult = z.object({
+const MatchResultShape = z.object({
   matchId: z.uuid(),
-  mode: GameMode,
+  mode: z.enum(MODE_NAMES as [string, ...string[]]),
+  /** Version of the mode's rules the match was played with (1: before versions were recorded). */
+  rulesVersion: z.number().int().min(1).default(1),
   status: z.enum(["completed", "aborted"]),
   seed: z.number().int().min(0).max(0xffffffff),
   node: z.string(),
@@ -53,12 +52,11 @@ export const MatchResult = z.object({
   replay: z.record(z.string(), z.unknown()),
   summary: z.record(z.string(), z.unknown()),
   participants: z.array(ParticipantResult),
-  /** Quiz: every answer of the match. */
-  quizAnswers: z.array(QuizAnswerRecord).optional(),
-  /** War: the factions' final standings. */
-  factionStandings: z.array(FactionStandingRecord).optional(),
+  /** Rows of the mode's own tables, by table name; each row is checked by its table. */
+  rows: z.record(z.string(), z.array(Row)).default({}),
 });
+export const MatchResult = z.preprocess(upgradeLegacyRows, MatchResultShape);
 /** What rooms build (defaults may be left out). */
-export type MatchResult = z.input<typeof MatchResult>;
+export type MatchResult = z.input<typeof MatchResultShape>;
 /** What the writer stores, after validation. */
 export type CheckedMatchResult = z.output<typeof MatchResult>;

@@ -2,7 +2,6 @@
 import { and, asc, desc, eq, lt, type SQL } from "drizzle-orm";
 import {
   rankFor,
-  type GameMode,
   type HistoryEntry,
   type HistoryQuery,
   type LeaderboardEntry,
@@ -11,9 +10,10 @@ import {
   type PlayerSummary,
 } from "@arena/shared";
 import type { Db } from "./database.js";
-import { factionStandings, matchParticipants, matches, playerStats, players } from "./schema.js";
+import { tablesOf } from "../modes/tables.js";
+import { matchParticipants, matches, playerStats, players } from "./schema.js";
 
-export async function leaderboard(db: Db, mode: GameMode, query: LeaderboardQuery): Promise<LeaderboardEntry[]> {
+export async function leaderboard(db: Db, mode: string, query: LeaderboardQuery): Promise<LeaderboardEntry[]> {
   const order: SQL[] = {
     total: [desc(playerStats.totalScore), asc(playerStats.playerId)],
     best: [desc(playerStats.bestScore), asc(playerStats.playerId)],
@@ -67,7 +67,6 @@ export async function playerHistory(db: Db, playerId: string, query: HistoryQuer
     .limit(query.limit + 1);
   const page = rows.slice(0, query.limit).map((row) => ({
     ...row,
-    mode: row.mode as GameMode,
     endedAt: row.endedAt.toISOString(),
     details: row.details as Record<string, unknown>,
   }));
@@ -83,14 +82,12 @@ export async function findMatch(db: Db, matchId: string): Promise<MatchResponse 
     .from(matchParticipants)
     .where(eq(matchParticipants.matchId, matchId))
     .orderBy(asc(matchParticipants.placement), desc(matchParticipants.score));
-  const standings = await db
-    .select()
-    .from(factionStandings)
-    .where(eq(factionStandings.matchId, matchId))
-    .orderBy(asc(factionStandings.placement));
+  const rows: MatchResponse["rows"] = {};
+  for (const table of tablesOf(match.mode)) rows[table.name] = await table.read(db, matchId);
   return {
     matchId: match.id,
-    mode: match.mode as GameMode,
+    mode: match.mode,
+    rulesVersion: match.rulesVersion,
     status: match.status,
     seed: match.seed,
     node: match.node,
@@ -107,11 +104,6 @@ export async function findMatch(db: Db, matchId: string): Promise<MatchResponse 
       finishTimeMs: p.finishTimeMs,
       details: p.details as Record<string, unknown>,
     })),
-    factionStandings: standings.map((f) => ({
-      faction: f.faction,
-      placement: f.placement,
-      score: f.score,
-      details: f.details as Record<string, unknown>,
-    })),
+    rows,
   };
 }

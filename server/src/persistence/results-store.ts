@@ -1,7 +1,10 @@
 import { sql } from "drizzle-orm";
+import type { ModeTable } from "../kit/mode-table.js";
+import { MODE_TABLES } from "../modes/tables.js";
+import { batchJson, rowsOf } from "./batch-json.js";
 import type { Db } from "./database.js";
 import { MatchResult, type CheckedMatchResult } from "./match-result.js";
-import { factionStandings, matchParticipants, matches, playerStats, players, quizAnswers } from "./schema.js";
+import { matchParticipants, matches, playerStats, players } from "./schema.js";
 
 export type WriteOutcome = "written" | "duplicate";
 
@@ -23,8 +26,12 @@ interface StatsDelta {
  * Several results per transaction amortise the round trips (a batch of 100 costs about what
  * three single writes cost), which is what lets one node store over a thousand results a second.
  */
-export async function writeMatchResults(db: Db, inputs: readonly MatchResult[]): Promise<Map<string, WriteOutcome>> {
-  const results = inputs.map((input) => MatchResult.parse(input));
+export async function writeMatchResults(
+  db: Db,
+  inputs: readonly MatchResult[],
+  tables: readonly ModeTable[] = MODE_TABLES,
+): Promise<Map<string, WriteOutcome>> {
+  const results = inputs.map((input) => checkRows(MatchResult.parse(input), tables));
   const outcomes = new Map<string, WriteOutcome>(results.map((r) => [r.matchId, "duplicate"]));
   if (results.length === 0) return outcomes;
 
@@ -33,12 +40,13 @@ export async function writeMatchResults(db: Db, inputs: readonly MatchResult[]):
   return db.transaction(async (tx) => {
     const inserted = rowsOf<{ id: string }>(
       await tx.execute(sql`
-        insert into ${matches} (id, mode, status, seed, node, started_at, ended_at, settings, replay, summary)
-        select id, mode, status, seed, node, started_at, ended_at, settings::jsonb, replay, summary::jsonb
+        insert into ${matches} (id, mode, rules_version, status, seed, node, started_at, ended_at, settings, replay, summary)
+        select id, mode, rules_version, status, seed, node, started_at, ended_at, settings::jsonb, replay, summary::jsonb
         from json_to_recordset(${batchJson(
           results.map((r) => ({
             id: r.matchId,
             mode: r.mode,
+            rules_version: r.rulesVersion,
             status: r.status,
             seed: r.seed,
             node: r.node,
@@ -48,7 +56,7 @@ export async function writeMatchResults(db: Db, inputs: readonly MatchResult[]):
             replay: r.replay,
             summary: r.summary,
           })),
-        )}) as x(id uuid, mode text, status text, seed bigint, node text, started_at timestamptz, ended_at timestamptz,
+        )}) as x(id uuid, mode text, rules_version int, status text, seed bigint, node text, started_at timestamptz, ended_at timestamptz,
                  settings text, replay json, summary text)
         on conflict (id) do nothing
         returning id`),
@@ -118,51 +126,12 @@ export async function writeMatchResults(db: Db, inputs: readonly MatchResult[]):
         where players.id = d.id`);
     }
 
-    const answers = written.flatMap((r) =>
-      (r.quizAnswers ?? []).map((a) => ({
-        match_id: r.matchId,
-        player_id: a.playerId,
-        round: a.round,
-        question_id: a.questionId,
-        answer: a.answer,
-        correct: a.correct,
-        response_time_ms: a.responseTimeMs,
-        points: a.points,
-      })),
-    );
-    if (answers.length > 0) {
-      await tx.execute(sql`
-        insert into ${quizAnswers} (match_id, player_id, round, question_id, answer, correct, response_time_ms, points)
-        select match_id, player_id, round, question_id, answer, correct, response_time_ms, points
-        from json_to_recordset(${batchJson(answers)}) as x(match_id uuid, player_id uuid, round int, question_id text,
-             answer double precision, correct boolean, response_time_ms int, points int)`);
-    }
-    const standings = written.flatMap((r) =>
-      (r.factionStandings ?? []).map((f) => ({ match_id: r.matchId, faction: f.faction, placement: f.placement, score: f.score, details: f.details })),
-    );
-    if (standings.length > 0) {
-      await tx.execute(sql`
-        insert into ${factionStandings} (match_id, faction, placement, score, details)
-        select match_id, faction, placement, score, details::jsonb
-        from json_to_recordset(${batchJson(standings)}) as x(match_id uuid, faction text, placement int, score int, details text)`);
+    for (const table of tables) {
+      const rows = written.flatMap((r) => (r.rows[table.name] ?? []).map((row) => ({ ...row, matchId: r.matchId })));
+      if (rows.length > 0) await table.write(tx, rows);
     }
     return outcomes;
   });
-}
-
-/**
- * One JSON parameter holding a batch of rows. `json`, not `jsonb`: json_to_recordset only checks the
- * text and hands each field to its column type once, where jsonb would parse the whole batch first.
- * Nested JSON fields are declared `text` in the record and cast in the select: json_to_recordset
- * converting a large value straight to a jsonb field took several times as long (measured).
- */
-function batchJson(rows: readonly object[]) {
-  return sql`${JSON.stringify(rows)}::json`;
-}
-
-/** Rows of a raw query, whichever driver ran it (postgres.js gives an array, PGlite `{ rows }`). */
-function rowsOf<T>(result: unknown): T[] {
-  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
 }
 
 /** Leaderboard totals a batch adds: completed matches only, humans only, summed per player and mode. */
@@ -198,6 +167,16 @@ function statsDeltas(results: readonly CheckedMatchResult[]): StatsDelta[] {
     }
   }
   return [...byKey.values()];
+}
+
+/** Checks the rows of the mode's own tables; a table nobody knows is a programming error, not data to drop. */
+function checkRows(result: CheckedMatchResult, tables: readonly ModeTable[]): CheckedMatchResult {
+  for (const [name, rows] of Object.entries(result.rows)) {
+    const table = tables.find((t) => t.name === name);
+    if (!table) throw new Error(`match ${result.matchId}: rows for unknown table "${name}"`);
+    result.rows[name] = rows.map((row) => table.row.parse(row));
+  }
+  return result;
 }
 
 /** Writes one result (a batch of one). */

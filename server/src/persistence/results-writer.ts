@@ -1,7 +1,7 @@
 import { mkdir, open, readFile, rename, type FileHandle } from "node:fs/promises";
 import path from "node:path";
 import type { Logger } from "../observability/logger.js";
-import type { ResultsSink } from "../rooms/services.js";
+import type { ResultsSink } from "../kit/services.js";
 import { MatchResult, type CheckedMatchResult } from "./match-result.js";
 import type { WriteOutcome } from "./results-store.js";
 

@@ -2,7 +2,6 @@ import { sql } from "drizzle-orm";
 import {
   bigint,
   boolean,
-  doublePrecision,
   index,
   integer,
   json,
@@ -69,6 +68,8 @@ export const matches = pgTable(
      * checked text (lz4-compressed, see migration 0004) costs a fraction of building jsonb.
      */
     replay: json("replay").notNull(),
+    /** Version of the mode's rules the match was played with; a replay needs the same rules. */
+    rulesVersion: integer("rules_version").notNull().default(1),
     /** Mode-specific summary (e.g. faction standings). */
     summary: jsonb("summary").notNull().default(sql`'{}'::jsonb`),
     recordedAt: timestamp("recorded_at", { withTimezone: true }).notNull().defaultNow(),
@@ -107,66 +108,4 @@ export const matchParticipants = pgTable(
   ],
 );
 
-/** The quiz question bank. `kind` is "choice" (one correct option) or "number" (closest to the target wins). */
-export const quizQuestions = pgTable(
-  "quiz_questions",
-  {
-    id: text("id").primaryKey(),
-    category: text("category").notNull(),
-    kind: text("kind").notNull(),
-    prompt: text("prompt").notNull(),
-    /** Choice questions: the options shown to players. */
-    options: jsonb("options").$type<string[]>(),
-    /** Choice questions: index of the correct option. Never sent to clients before the round closes. */
-    correctIndex: integer("correct_index"),
-    /** Number questions: the hidden target and the range players pick from. */
-    target: doublePrecision("target"),
-    minValue: doublePrecision("min_value"),
-    maxValue: doublePrecision("max_value"),
-    active: boolean("active").notNull().default(true),
-  },
-  (table) => [index("quiz_questions_category_idx").on(table.category, table.kind)],
-);
-
-/** Every answer given in a quiz match, timed by the server. */
-export const quizAnswers = pgTable(
-  "quiz_answers",
-  {
-    matchId: uuid("match_id")
-      .notNull()
-      .references(() => matches.id, { onDelete: "cascade" }),
-    playerId: uuid("player_id")
-      .notNull()
-      .references(() => players.id),
-    round: integer("round").notNull(),
-    questionId: text("question_id")
-      .notNull()
-      .references(() => quizQuestions.id),
-    /** The option index or the number picked. */
-    answer: doublePrecision("answer").notNull(),
-    correct: boolean("correct").notNull(),
-    responseTimeMs: integer("response_time_ms").notNull(),
-    points: integer("points").notNull(),
-  },
-  (table) => [
-    primaryKey({ columns: [table.matchId, table.playerId, table.round] }),
-    index("quiz_answers_question_idx").on(table.questionId),
-  ],
-);
-
-/** Final standing of each faction in a war match. */
-export const factionStandings = pgTable(
-  "faction_standings",
-  {
-    matchId: uuid("match_id")
-      .notNull()
-      .references(() => matches.id, { onDelete: "cascade" }),
-    faction: text("faction").notNull(),
-    placement: integer("placement").notNull(),
-    score: integer("score").notNull(),
-    details: jsonb("details").notNull().default(sql`'{}'::jsonb`),
-  },
-  (table) => [primaryKey({ columns: [table.matchId, table.faction] })],
-);
-
-export const schema = { players, playerStats, matches, matchParticipants, quizQuestions, quizAnswers, factionStandings };
+export const schema = { players, playerStats, matches, matchParticipants };

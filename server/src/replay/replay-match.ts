@@ -1,79 +1,79 @@
 /**
- * Re-runs a stored match from its seed, settings and input log through the same pure logic the
- * room used, and compares the outcome with what was stored. Every mode supports it.
+ * Re-runs a stored match from its seed, settings and input log through the same pure rules the
+ * room used, and compares the outcome with what was stored. Every mode of the registry supports it;
+ * a match recorded with other rules than the server's is reported as such, not as a difference.
  */
 import { eq } from "drizzle-orm";
+import { decodeLog, replayMatch, type MatchOutcome, type SeatedPlayer, type StoredInputLog } from "@arena/shared/kit/rules";
+import { serverMode } from "../modes/index.js";
+import { tablesOf } from "../modes/tables.js";
 import type { Db } from "../persistence/database.js";
-import { factionStandings, matchParticipants, matches, quizAnswers } from "../persistence/schema.js";
-import { loadQuestionBank } from "../rooms/quiz/question-bank.js";
-import { replayQuiz, type QuizReplay, type QuizSettings } from "../rooms/quiz/replay.js";
-import { replayRace, type RaceReplay, type RaceSettings } from "../rooms/race/replay.js";
-import { replayWar, type WarReplay } from "../rooms/war/replay.js";
-import type { WarSettings } from "../rooms/war/simulation.js";
+import { matchParticipants, matches } from "../persistence/schema.js";
+import { replayLegacy } from "./replay-legacy.js";
 
 /** One comparable line of an outcome, e.g. `player <id>: placement 1, score 300`. */
 type Line = string;
+
+export type ReplayVerdict = "reproduced" | "differs" | "rules-changed";
 
 export interface ReplayReport {
   matchId: string;
   mode: string;
   status: string;
-  reproduced: boolean;
-  /** What was stored and what the replay gave, as sorted lines. */
+  verdict: ReplayVerdict;
+  /** The rules the match was recorded with, and the server's. */
+  recordedRules: number;
+  currentRules: number;
+  /** What was stored and what the replay gave, as sorted lines (empty when the rules changed). */
   stored: Line[];
   replayed: Line[];
 }
 
-const playerLine = (p: { playerId: string; placement: number; score: number; finishTimeMs?: number | null }) =>
-  `player ${p.playerId}: placement ${p.placement}, score ${p.score}` + (p.finishTimeMs === undefined ? "" : `, finish ${p.finishTimeMs ?? "-"}`);
+const playerLine = (p: { playerId: string; placement: number; score: number; finishTimeMs: number | null }) =>
+  `player ${p.playerId}: placement ${p.placement}, score ${p.score}, finish ${p.finishTimeMs ?? "-"}`;
+
+/** A row as one line, keys sorted, with only the keys the stored row has (the database adds none). */
+function rowLine(table: string, row: Record<string, unknown>, keys: readonly string[]): Line {
+  return `${table} ${JSON.stringify(Object.fromEntries(keys.map((k) => [k, row[k]])))}`;
+}
+
+export class ReplayUnsupported extends Error {}
+
+/** The outcome a stored match's replay gives, or the reason it cannot be replayed with these rules. */
+export function replayOutcome(
+  mode: string,
+  record: { seed: number; settings: unknown; replay: unknown; rulesVersion: number },
+): { outcome: MatchOutcome } | { rulesChanged: { recorded: number; current: number } } {
+  const definition = serverMode(mode);
+  if (!definition) throw new ReplayUnsupported(`no replay for mode "${mode}"`);
+  const current = definition.rules.version;
+  if (record.rulesVersion !== current) return { rulesChanged: { recorded: record.rulesVersion, current } };
+  const replay = record.replay as { players: SeatedPlayer[]; inputs: StoredInputLog };
+  const setup = { seed: record.seed, settings: record.settings, players: replay.players };
+  const final = replayMatch(definition.rules, setup, decodeLog(definition.rules, replay.inputs));
+  return { outcome: definition.rules.outcome(final) };
+}
 
 export async function replayStoredMatch(db: Db, matchId: string): Promise<ReplayReport | undefined> {
   const [match] = await db.select().from(matches).where(eq(matches.id, matchId)).limit(1);
   if (!match) return undefined;
   const participants = await db.select().from(matchParticipants).where(eq(matchParticipants.matchId, matchId));
-  const stored: Line[] = [];
-  const replayed: Line[] = [];
+  const base = { matchId, mode: match.mode, status: match.status, recordedRules: match.rulesVersion };
+  if (!serverMode(match.mode)) return replayLegacy(db, match, participants);
 
-  switch (match.mode) {
-    case "race": {
-      const replay = match.replay as RaceReplay;
-      const slotToPlayer = new Map(replay.slots.map((s) => [s.slot, s.playerId]));
-      for (const p of participants) stored.push(playerLine({ ...p, finishTimeMs: p.finishTimeMs }));
-      for (const s of replayRace(match.seed, match.settings as RaceSettings, replay)) {
-        replayed.push(playerLine({ playerId: slotToPlayer.get(s.slot) ?? `slot ${s.slot}`, placement: s.placement, score: s.score, finishTimeMs: s.finishTimeMs }));
-      }
-      break;
-    }
-    case "quiz": {
-      const bank = await loadQuestionBank(db, "any");
-      const outcome = replayQuiz(match.settings as QuizSettings, match.replay as QuizReplay, bank.questions);
-      for (const { playerId, placement, score } of participants) stored.push(playerLine({ playerId, placement, score }));
-      for (const { playerId, placement, score } of outcome.standings) replayed.push(playerLine({ playerId, placement, score }));
-      const answers = await db.select().from(quizAnswers).where(eq(quizAnswers.matchId, matchId));
-      for (const a of answers) stored.push(`answer ${a.playerId} round ${a.round}: ${a.answer}, correct ${a.correct}, ${a.points} points`);
-      for (const a of outcome.answers) replayed.push(`answer ${a.playerId} round ${a.round}: ${a.answer}, correct ${a.correct}, ${a.points} points`);
-      break;
-    }
-    case "war": {
-      const outcome = replayWar(match.seed, match.settings as WarSettings, match.replay as WarReplay);
-      for (const { playerId, placement, score } of participants) stored.push(playerLine({ playerId, placement, score }));
-      for (const { playerId, placement, score } of outcome.participants) replayed.push(playerLine({ playerId, placement, score }));
-      const factions = await db.select().from(factionStandings).where(eq(factionStandings.matchId, matchId));
-      for (const f of factions) stored.push(`faction ${f.faction}: placement ${f.placement}, score ${f.score}`);
-      for (const f of outcome.factions) replayed.push(`faction ${f.faction}: placement ${f.placement}, score ${f.score}`);
-      break;
-    }
-    default:
-      throw new Error(`no replay for mode "${match.mode}"`);
+  const replayed = replayOutcome(match.mode, match);
+  if ("rulesChanged" in replayed) return { ...base, verdict: "rules-changed", currentRules: replayed.rulesChanged.current, stored: [], replayed: [] };
+  const { outcome } = replayed;
+  const storedLines: Line[] = participants.map((p) => playerLine(p));
+  const replayedLines: Line[] = outcome.standings.map((s) => playerLine(s));
+  for (const table of tablesOf(match.mode)) {
+    const storedRows = await table.read(db, matchId);
+    const keys = storedRows[0] ? Object.keys(storedRows[0]).sort() : [];
+    for (const row of storedRows) storedLines.push(rowLine(table.name, row, keys));
+    for (const row of outcome.rows?.[table.name] ?? []) replayedLines.push(rowLine(table.name, table.row.parse(row), keys.length > 0 ? keys : Object.keys(row).sort()));
   }
-  stored.sort();
-  replayed.sort();
-  return {
-    matchId,
-    mode: match.mode,
-    status: match.status,
-    reproduced: stored.length === replayed.length && stored.every((line, i) => line === replayed[i]),
-    stored,
-    replayed,
-  };
+  storedLines.sort();
+  replayedLines.sort();
+  const same = storedLines.length === replayedLines.length && storedLines.every((line, i) => line === replayedLines[i]);
+  return { ...base, verdict: same ? "reproduced" : "differs", currentRules: match.rulesVersion, stored: storedLines, replayed: replayedLines };
 }

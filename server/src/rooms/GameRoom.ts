@@ -1,15 +1,15 @@
 import { randomInt, randomUUID } from "node:crypto";
-import type { EventEmitter } from "node:events";
-import { CloseCode, Room, ServerError, matchMaker, type AuthContext, type Client } from "@colyseus/core";
+import { CloseCode, Room, ServerError, type AuthContext, type Client } from "@colyseus/core";
 import type { Schema } from "@colyseus/schema";
 import { ERROR_MESSAGE, ErrorCode, describeIssues, type ErrorPayload } from "@arena/shared";
 import type { z } from "zod";
 import { TokenError } from "../auth/tokens.js";
 import { TokenBucket } from "../lib/token-bucket.js";
 import type { Logger } from "../observability/logger.js";
-import type { FrameKind, ModeTally, RoomCensus } from "../observability/metrics.js";
+import type { ModeTally } from "../observability/metrics.js";
 import type { MatchResult } from "../persistence/match-result.js";
-import { roomServices, type RoomServices } from "./services.js";
+import { roomServices, type RoomServices } from "../kit/services.js";
+import { enrol, meterSocket as meterClientSocket } from "../kit/census.js";
 
 /** Who a client is, decided during matchmaking (`onAuth`) and attached to the client. */
 export interface Identity {
@@ -75,40 +75,6 @@ const STRIKE_WINDOW_MS = 10_000;
 
 export type GameClient<Options> = Client<{ auth: JoinAuth<Options> }>;
 
-/** Rooms alive on this process, for the rooms/clients gauges. */
-const liveRooms = new Set<Room>();
-
-export const roomCensus: RoomCensus = {
-  count() {
-    const out = new Map<string, { rooms: number; clients: number }>();
-    // every registered mode reports, with zeros when it has no rooms
-    for (const mode of Object.keys(matchMaker.getAllHandlers())) out.set(mode, { rooms: 0, clients: 0 });
-    for (const room of liveRooms) {
-      const entry = out.get(room.roomName) ?? { rooms: 0, clients: 0 };
-      entry.rooms++;
-      entry.clients += room.clients.length;
-      out.set(room.roomName, entry);
-    }
-    return out;
-  },
-};
-
-/** Protocol code (low 5 bits of byte 0) → kind of bytes, for `arena_bytes_sent_total`. */
-function frameKind(frame: Uint8Array | Buffer): FrameKind {
-  switch ((frame[0] ?? 0) & 0x1f) {
-    case 15:
-      return "patch";
-    case 14:
-      return "full_state";
-    case 13:
-      return "message";
-    default:
-      return "other";
-  }
-}
-
-type Socket = { send: (data: Uint8Array | Buffer, ...rest: unknown[]) => void };
-
 /**
  * Behaviour every mode shares: typed errors for bad messages, a crash guard around all room code,
  * a logger bound to the room, and the hand-off of the match result.
@@ -133,9 +99,7 @@ export abstract class GameRoom<State extends Schema, Options> extends Room<{
 
   constructor() {
     super();
-    liveRooms.add(this);
-    // Colyseus emits "disconnect" once a room is disposed (or discarded after a failed onCreate)
-    (this as unknown as { _events: EventEmitter })._events.once("disconnect", () => liveRooms.delete(this));
+    enrol(this);
   }
 
   /** Metric children bound to this room's mode, made once (label lookups are not free per message). */
@@ -166,17 +130,8 @@ export abstract class GameRoom<State extends Schema, Options> extends Room<{
     child.inc();
   }
 
-  /** Counts what is written to a client's socket, by kind of frame (patches, full state, messages). */
   private meterSocket(client: Client) {
-    const socket = client.ref as unknown as Socket;
-    if ((socket as { metered?: boolean }).metered) return;
-    const send = socket.send.bind(socket);
-    const bytes = this.meters.tally.bytes;
-    socket.send = (data, ...rest) => {
-      bytes[frameKind(data)] += data.byteLength;
-      send(data, ...rest);
-    };
-    (socket as { metered?: boolean }).metered = true;
+    meterClientSocket(client, this.meters.tally);
   }
 
   /**

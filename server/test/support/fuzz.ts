@@ -1,4 +1,4 @@
-import { Rng } from "../../src/lib/random.js";
+import { Rng } from "@arena/shared/kit/random";
 
 /** Seeded generators of hostile input: wrong types, wrong shapes, out-of-range and oversized values. */
 export class Fuzzer {

@@ -1,7 +1,7 @@
 /** Helpers for tests that play quizzes over real WebSockets. */
 import type { QuizQuestionView, QuizRoom, QuizRoundResultPayload } from "@arena/client-sdk";
 import { openDatabase } from "../../src/persistence/database.js";
-import { quizQuestions } from "../../src/persistence/schema.js";
+import { quizQuestions } from "../../src/modes/quiz/tables.js";
 import { parseQuestionRow, type QuizQuestion } from "../../src/rooms/quiz/questions.js";
 import { silentLogger } from "./fixtures.js";
 
@@ -51,7 +51,7 @@ export function autoAnswer(room: QuizRoom, strategy: Strategy, delayMs = 0): () 
     if (answer === undefined) return;
     const timer = setTimeout(() => {
       timers.delete(timer);
-      room.answer(answer, round);
+      room.send("answer", { answer: answer, round: round });
     }, delayMs);
     timers.add(timer);
   };

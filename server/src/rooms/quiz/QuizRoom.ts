@@ -429,7 +429,7 @@ export class QuizRoom extends GameRoom<QuizState, QuizJoinOptions> {
         finishTimeMs: null,
         details: { correctAnswers: s.correctAnswers, left: s.seat.left },
       })),
-      quizAnswers: outcome.answers.map(answerRecord),
+      rows: { quiz_answers: outcome.answers.map(answerRecord) },
     });
 
     const payload: QuizFinishedPayload = {

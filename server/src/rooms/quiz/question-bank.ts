@@ -1,7 +1,7 @@
 import { and, asc, eq } from "drizzle-orm";
 import { QUIZ_ANY_CATEGORY } from "@arena/shared";
 import type { Db } from "../../persistence/database.js";
-import { quizQuestions } from "../../persistence/schema.js";
+import { quizQuestions } from "../../modes/quiz/tables.js";
 import { parseQuestionRow, type QuizQuestion } from "./questions.js";
 
 export interface LoadedBank {

@@ -4,7 +4,7 @@
  * Pure: no I/O, no clock.
  */
 import { QUIZ_ANY_CATEGORY, type QuizQuestionKind } from "@arena/shared";
-import { Rng, deriveSeed } from "../../lib/random.js";
+import { Rng, deriveSeed } from "@arena/shared/kit/random";
 
 interface QuestionBase {
   id: string;

@@ -356,7 +356,7 @@ export class WarRoom extends GameRoom<WarState, WarJoinOptions> {
           leftEarly: p.leftEarly,
         },
       })),
-      factionStandings: standings.factions.map((f) => ({
+      rows: { faction_standings: standings.factions.map((f) => ({
         faction: f.faction,
         placement: f.placement,
         score: f.score,
@@ -367,7 +367,7 @@ export class WarRoom extends GameRoom<WarState, WarJoinOptions> {
           holdPoints: f.holdPoints,
           bonusPoints: f.bonusPoints,
         },
-      })),
+      })) },
     });
 
     const payload: WarFinishedPayload = {

@@ -2,7 +2,7 @@
  * AI companions: server-driven players in the seats no human holds. Their decisions are part of the
  * pure step and draw from the simulation's own random state, so a replay makes the same decisions.
  */
-import type { Rng } from "../../lib/random.js";
+import type { Rng } from "@arena/shared/kit/random";
 import { nextHop } from "./map.js";
 import type { SeatSim, WarSim } from "./simulation.js";
 

@@ -3,7 +3,7 @@
  * map, advanced from the zones' state each tick.
  */
 import type { WarMissionKind } from "@arena/shared";
-import { Rng } from "../../lib/random.js";
+import { Rng } from "@arena/shared/kit/random";
 import type { WarMap } from "./map.js";
 
 export const MISSION_RULES = {

@@ -4,7 +4,7 @@
  * the simulation state. Same seed, settings and input log ⇒ the same war, tick for tick.
  */
 import type { WarEndReason } from "@arena/shared";
-import { Rng, deriveSeed } from "../../lib/random.js";
+import { Rng, deriveSeed } from "@arena/shared/kit/random";
 import { BOT_STRATEGIES, botPlayerId, decideBotMove, pickStrategy, thinkDelayTicks, type BotStrategy } from "./bots.js";
 import { CAPTURE_RULES, NEUTRAL, advanceControl, controlFull, type ZoneControl } from "./capture.js";
 import { areAdjacent, generateWarMap, travelTicks, type WarMap } from "./map.js";

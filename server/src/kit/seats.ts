@@ -1,0 +1,177 @@
+/**
+ * Lobby and seats: who holds which seat, when the match starts, and who may take a seat later.
+ * The lobby waits for `minPlayers` humans, then `waitMs` for more (at once when every seat is
+ * taken); a mode with bots seats them in the free seats at the start and lets a human take a
+ * bot's seat while the match runs. Timers are passed in, so it is tested without a room.
+ */
+import type { LobbySeat, LobbyView } from "@arena/shared/kit/projection";
+import type { SeatedPlayer } from "@arena/shared/kit/rules";
+import type { LobbyPolicy } from "./server-mode.js";
+
+export interface Timers {
+  setTimeout(callback: () => void, ms: number): { clear(): void };
+  /** Milliseconds, monotonic. */
+  now(): number;
+}
+
+export interface Human {
+  sessionId: string;
+  playerId: string;
+  name: string;
+  seat: number;
+  connected: boolean;
+}
+
+export type SeatPhase = "lobby" | "running" | "closed";
+
+export type TakeResult =
+  | { ok: true; seat: number; duringMatch: boolean; replaced?: undefined }
+  /** The player's own seat, held for a dropped connection, taken back by a fresh join. */
+  | { ok: true; seat: number; duringMatch: false; replaced: string }
+  | { ok: false; reason: string };
+
+export class Seats {
+  private readonly holders: Array<string | null>;
+  private readonly humans = new Map<string, Human>();
+  /** The last session of every player who held a seat, for results and messages after they left. */
+  private readonly sessions = new Map<string, string>();
+  private phaseNow: SeatPhase = "lobby";
+  private timer: { clear(): void } | undefined;
+  private startsAt = 0;
+
+  constructor(
+    readonly policy: LobbyPolicy,
+    private readonly timers: Timers,
+    /** Called once, when the lobby closes and the match should start. */
+    private readonly onStart: () => void,
+  ) {
+    this.holders = new Array<string | null>(policy.seats).fill(null);
+  }
+
+  get phase(): SeatPhase {
+    return this.phaseNow;
+  }
+
+  /** Humans holding a seat now. */
+  get count(): number {
+    return this.humans.size;
+  }
+
+  human(sessionId: string): Human | undefined {
+    return this.humans.get(sessionId);
+  }
+
+  /** The session of the human in `seat`, if a human holds it. */
+  holderOf(seat: number): string | undefined {
+    return this.holders[seat] ?? undefined;
+  }
+
+  /** The latest session of a player who held a seat in this room (also after leaving). */
+  sessionOf(playerId: string): string | undefined {
+    return this.sessions.get(playerId);
+  }
+
+  /** Humans seated now, by seat. */
+  seated(): SeatedPlayer[] {
+    return [...this.humans.values()].map(({ seat, playerId, name }) => ({ seat, playerId, name })).sort((a, b) => a.seat - b.seat);
+  }
+
+  /** A human asks for a seat: in the lobby a free one, during the match a bot's (modes with bots). */
+  take(sessionId: string, playerId: string, name: string): TakeResult {
+    if (this.phaseNow === "closed") return { ok: false, reason: "the match is over" };
+    if (this.phaseNow === "running" && !this.policy.bots) return { ok: false, reason: "the match has started" };
+    for (const human of this.humans.values()) {
+      if (human.playerId !== playerId) continue;
+      if (human.connected) return { ok: false, reason: "this player already holds a seat in this room" };
+      return { ok: true, seat: human.seat, duringMatch: false, replaced: this.rekey(human, sessionId) };
+    }
+    const free: number[] = [];
+    this.holders.forEach((holder, seat) => holder === null && free.push(seat));
+    const taken = [...this.humans.values()].map(({ seat }) => ({ seat }));
+    const seat = free.length === 0 ? null : this.policy.chooseSeat ? this.policy.chooseSeat(free, taken) : free[0]!;
+    if (seat === null || seat === undefined || this.holders[seat] !== null) return { ok: false, reason: "every seat is held by a human" };
+    this.holders[seat] = sessionId;
+    this.humans.set(sessionId, { sessionId, playerId, name, seat, connected: true });
+    this.sessions.set(playerId, sessionId);
+    const duringMatch = this.phaseNow === "running";
+    if (!duringMatch) this.update();
+    return { ok: true, seat, duringMatch };
+  }
+
+  /** Moves a held seat to the player's new session; returns the old session. */
+  private rekey(human: Human, sessionId: string): string {
+    const old = human.sessionId;
+    this.humans.delete(old);
+    human.sessionId = sessionId;
+    human.connected = true;
+    this.humans.set(sessionId, human);
+    this.holders[human.seat] = sessionId;
+    this.sessions.set(human.playerId, sessionId);
+    return old;
+  }
+
+  /** Marks a human's connection; false when the session holds no seat. */
+  setConnected(sessionId: string, connected: boolean): Human | undefined {
+    const human = this.humans.get(sessionId);
+    if (human) human.connected = connected;
+    return human;
+  }
+
+  /** A human gives up the seat (left, or the reconnection window ran out). */
+  leave(sessionId: string): Human | undefined {
+    const human = this.humans.get(sessionId);
+    if (!human) return undefined;
+    this.humans.delete(sessionId);
+    this.holders[human.seat] = null;
+    if (this.phaseNow === "lobby") this.update();
+    return human;
+  }
+
+  /** The lobby as players see it. */
+  view(): LobbyView {
+    const seats: LobbySeat[] = [...this.humans.values()]
+      .map(({ seat, sessionId, name, connected }) => ({ seat, key: sessionId, name, connected }))
+      .sort((a, b) => a.seat - b.seat);
+    const starting = this.timer !== undefined;
+    return { phase: starting ? "starting" : "waiting", seats, startsInMs: starting ? Math.max(0, this.startsAt - this.timers.now()) : 0 };
+  }
+
+  /** The match is over: nobody takes a seat any more. */
+  close(): void {
+    this.clearTimer();
+    this.phaseNow = "closed";
+  }
+
+  /** Starts the match now if the lobby may (the node is draining, say, it may not: see `close`). */
+  private start(): void {
+    if (this.phaseNow !== "lobby" || this.humans.size < Math.max(1, this.policy.minPlayers)) return;
+    this.clearTimer();
+    this.phaseNow = "running";
+    this.onStart();
+  }
+
+  private update(): void {
+    const count = this.humans.size;
+    if (count >= this.policy.seats) {
+      this.start();
+    } else if (count >= Math.max(1, this.policy.minPlayers)) {
+      if (this.timer) return;
+      if (this.policy.waitMs <= 0) {
+        this.start();
+        return;
+      }
+      this.startsAt = this.timers.now() + this.policy.waitMs;
+      this.timer = this.timers.setTimeout(() => {
+        this.timer = undefined;
+        this.start();
+      }, this.policy.waitMs);
+    } else {
+      this.clearTimer();
+    }
+  }
+
+  private clearTimer(): void {
+    this.timer?.clear();
+    this.timer = undefined;
+  }
+}

@@ -1,0 +1,97 @@
+/**
+ * A game mode as the server runs it: its wire contract and pure rules (from `@arena/shared`), plus
+ * what only the server knows — its configuration, how join options become match settings, the
+ * lobby it needs, what it tells clients as the match goes, and the rows it stores. The match room
+ * runtime drives every mode through this one definition and knows none by name.
+ */
+import type { ErrorPayload, EventsOf, MessagesOf, ModeContract, OptionsOf, StateOf } from "@arena/shared";
+import type { Projection } from "@arena/shared/kit/projection";
+import type { MatchOutcome, ModeRules, SeatedPlayer } from "@arena/shared/kit/rules";
+import type { z } from "zod";
+import type { Config } from "../config.js";
+import type { Database } from "../persistence/database.js";
+import type { InputLog } from "./input-log.js";
+import type { ModeTable } from "./mode-table.js";
+
+/** A mode's environment variables (zod, each with `.describe()`) and the typed section read from them. */
+export interface ConfigSection<Shape extends z.ZodRawShape = z.ZodRawShape, Section = unknown> {
+  env: Shape;
+  read(env: z.output<z.ZodObject<Shape>>): Section;
+}
+
+export function defineConfigSection<Shape extends z.ZodRawShape, Section>(section: ConfigSection<Shape, Section>): ConfigSection<Shape, Section> {
+  return section;
+}
+
+/** How a mode fills its seats before the match starts, and whether seats change hands while it runs. */
+export interface LobbyPolicy {
+  /** Seats in the match (humans and bots together). */
+  seats: number;
+  /** Humans needed before the start timer runs. */
+  minPlayers: number;
+  /** How long the lobby waits for more players once `minPlayers` are in (it starts at once when full). */
+  waitMs: number;
+  /** Bots take the free seats at the start, and humans may take a bot's seat while the match runs. */
+  bots: boolean;
+  /** The seat a joining human takes among `free` ones (default: the lowest), or null to refuse. */
+  chooseSeat?(free: readonly number[], taken: ReadonlyArray<{ seat: number }>): number | null;
+}
+
+/** What a mode may tell clients about its rules' events. */
+export interface Announcer<C extends ModeContract> {
+  broadcast<K extends keyof EventsOf<C> & string>(type: K, payload: EventsOf<C>[K], options?: { afterNextPatch?: boolean }): void;
+  /** To the human in `seat` (nobody, when a bot plays it). */
+  toSeat<K extends keyof EventsOf<C> & string>(seat: number, type: K, payload: EventsOf<C>[K]): void;
+}
+
+/** Context of building settings: the server's config, the mode's own section, the match seed. */
+export interface SettingsContext<Section> {
+  config: Config;
+  section: Section;
+  seed: number;
+  database: Database;
+}
+
+/** A mode refused to create a room for these options (e.g. not enough questions): HTTP 400. */
+export class SettingsRefused extends Error {
+  constructor(readonly payload: ErrorPayload) {
+    super(`${payload.code}: ${payload.message}`);
+    this.name = "SettingsRefused";
+  }
+}
+
+export interface ServerMode<C extends ModeContract, Settings, S, E, Section = unknown> {
+  contract: C;
+  rules: ModeRules<Settings, S, MessagesOf<C>, E, MatchOutcome>;
+  projection: Projection<Settings, S, StateOf<C>>;
+  config: ConfigSection<z.ZodRawShape, Section>;
+  /** Match settings from validated join options and the server's config; throw SettingsRefused to refuse. */
+  settings(options: OptionsOf<C>, context: SettingsContext<Section>): Settings | Promise<Settings>;
+  lobby(settings: Settings, context: { options: OptionsOf<C>; section: Section }): LobbyPolicy;
+  /** Message types with their own, tighter rate, as a share of MSG_RATE_PER_S. */
+  rates?: Partial<Record<keyof C["messages"] & string, number>>;
+  /** Called once the match has started (the rules state exists). */
+  started?(state: S, announce: Announcer<C>): void;
+  /** Turns the rules' events into messages; called after every input and tick that produced any. */
+  announce?(events: readonly E[], state: S, announce: Announcer<C>): void;
+  /** What a human gets when taking a seat (before or during the match), for clients that do not decode the state. */
+  welcome?(seat: number, context: { seed: number; settings: Settings; state: S | undefined }, announce: Announcer<C>): void;
+  /** The `finished` message, from the outcome. `sessionOf` maps a player id to its session (null: bot or gone). */
+  finished(outcome: MatchOutcome, context: { matchId: string; state: S; sessionOf: (playerId: string) => string | null }): EventsOf<C>["finished"];
+  /** A compact input log for modes that log many inputs (default: an array of encoded inputs). */
+  inputLog?(): InputLog<MessagesOf<C>>;
+  /** Tables of the mode's own (rows come in `outcome.rows` under the table's name). */
+  tables?: ReadonlyArray<ModeTable>;
+}
+
+/** Any mode, for code that iterates the registry (each mode is type-checked where it is defined). */
+// biome-ignore lint: the registry holds modes of different types
+export type AnyServerMode = ServerMode<any, any, any, any, any>;
+
+/** Keeps the mode's types while checking it against the definition. */
+export function defineServerMode<C extends ModeContract, Settings, S, E, Section>(mode: ServerMode<C, Settings, S, E, Section>): ServerMode<C, Settings, S, E, Section> {
+  return mode;
+}
+
+/** The humans seated at the start, as the rules receive them. */
+export type { SeatedPlayer };

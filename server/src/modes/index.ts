@@ -1,0 +1,12 @@
+/**
+ * Every mode the server runs, in one list: main.ts registers a room for each, and the config, the
+ * results store, the replay CLI and the metrics iterate it. Adding a mode adds one line here.
+ */
+import type { AnyServerMode } from "../kit/server-mode.js";
+import { raceMode } from "./race/index.js";
+
+export const SERVER_MODES: readonly AnyServerMode[] = [raceMode];
+
+export function serverMode(name: string): AnyServerMode | undefined {
+  return SERVER_MODES.find((mode) => mode.contract.name === name);
+}

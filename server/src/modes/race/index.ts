@@ -1,0 +1,60 @@
+/** The race, as the server runs it: its settings and lobby, what it announces, what it stores. */
+import { race, type RaceFinishedPayload } from "@arena/shared/modes/race/contract";
+import { raceProjection } from "@arena/shared/modes/race/projection";
+import { raceRules, type RaceMatch, type RaceMatchEvent, type RaceSettings } from "@arena/shared/modes/race/rules";
+import { z } from "zod";
+import { defineConfigSection, defineServerMode } from "../../kit/server-mode.js";
+import { RaceInputLog } from "./input-log.js";
+
+const config = defineConfigSection({
+  env: {
+    RACE_LOBBY_TIMEOUT_MS: z.coerce.number().int().min(0).default(15_000).describe("How long a race waits for more players once two are in."),
+    RACE_COUNTDOWN_MS: z.coerce.number().int().min(0).max(60_000).default(3_000).describe("Countdown before the start signal."),
+  },
+  read: (env) => ({ lobbyTimeoutMs: env.RACE_LOBBY_TIMEOUT_MS, countdownMs: env.RACE_COUNTDOWN_MS }),
+});
+
+export const raceMode = defineServerMode({
+  contract: race,
+  rules: raceRules,
+  projection: raceProjection,
+  config,
+
+  settings: (options, { config: server, section }): RaceSettings => ({
+    trackLength: options.trackLength,
+    lanes: options.lanes,
+    maxPlayers: options.maxPlayers,
+    tickRateHz: server.tickRateHz,
+    countdownMs: section.countdownMs,
+  }),
+
+  lobby: (settings, { section }) => ({
+    seats: settings.maxPlayers,
+    minPlayers: 2,
+    waitMs: section.lobbyTimeoutMs,
+    bots: false,
+  }),
+
+  inputLog: () => new RaceInputLog(),
+
+  started(match: RaceMatch, announce) {
+    announce.broadcast("countdown", { countdownMs: Math.round((match.countdownTicks * 1000) / match.sim.tickRateHz) });
+  },
+
+  announce(events: readonly RaceMatchEvent[], _match, announce) {
+    for (const event of events) if (event.type === "started") announce.broadcast("started", { timeLimitMs: event.timeLimitMs });
+  },
+
+  finished: (outcome, { matchId, sessionOf }): RaceFinishedPayload => ({
+    matchId,
+    standings: outcome.standings.map((s) => ({
+      sessionId: sessionOf(s.playerId) ?? "",
+      playerId: s.playerId,
+      name: s.name,
+      place: s.placement,
+      finishTimeMs: s.finishTimeMs,
+      dnf: s.details.dnf === true,
+      score: s.score,
+    })),
+  }),
+});

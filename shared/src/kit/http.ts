@@ -1,0 +1,117 @@
+import * as z from "zod/mini";
+import "./zod-locale.js";
+import { DisplayName } from "./common.js";
+import type { RankName } from "./ranks.js";
+
+/** A mode name in a query or path (checked against the registry by the server). */
+export const ModeNameParam = z.string().check(z.regex(/^[a-z][a-z0-9_-]{0,31}$/, "must be a mode name such as race"));
+
+/** An integer query parameter (query strings are text). */
+function queryInt(min: number, max: number) {
+  return z.pipe(z.coerce.number(), z.int().check(z.minimum(min), z.maximum(max)));
+}
+
+/** Query of `GET /leaderboards/:mode`. */
+export const LeaderboardQuery = z.strictObject({
+  /** total: sum of scores; best: best single match; wins: first places; rating: reputation. */
+  by: z._default(z.enum(["total", "best", "wins", "rating"]), "total"),
+  limit: z._default(queryInt(1, 100), 20),
+  offset: z._default(queryInt(0, 10_000), 0),
+});
+export type LeaderboardQuery = z.output<typeof LeaderboardQuery>;
+
+export interface LeaderboardEntry {
+  position: number;
+  playerId: string;
+  displayName: string;
+  matches: number;
+  wins: number;
+  totalScore: number;
+  bestScore: number;
+  reputation: number;
+  rank: RankName;
+}
+
+export interface LeaderboardResponse {
+  mode: string;
+  by: LeaderboardQuery["by"];
+  limit: number;
+  offset: number;
+  entries: LeaderboardEntry[];
+}
+
+/** Query of `GET /players/:id/matches`: newest first, `before` pages back by end time. */
+export const HistoryQuery = z.strictObject({
+  limit: z._default(queryInt(1, 100), 20),
+  before: z.optional(z.iso.datetime({ offset: true })),
+  mode: z.optional(ModeNameParam),
+});
+export type HistoryQuery = z.output<typeof HistoryQuery>;
+
+export interface PlayerSummary {
+  id: string;
+  displayName: string;
+  isBot: boolean;
+  reputation: number;
+  rank: RankName;
+}
+
+export interface HistoryEntry {
+  matchId: string;
+  mode: string;
+  status: string;
+  endedAt: string;
+  placement: number;
+  score: number;
+  finishTimeMs: number | null;
+  details: Record<string, unknown>;
+}
+
+export interface HistoryResponse {
+  player: PlayerSummary;
+  matches: HistoryEntry[];
+  /** Pass as `before` for the next page; null on the last page. */
+  nextBefore: string | null;
+}
+
+export interface MatchResponse {
+  matchId: string;
+  mode: string;
+  status: string;
+  seed: number;
+  node: string;
+  startedAt: string;
+  endedAt: string;
+  settings: Record<string, unknown>;
+  summary: Record<string, unknown>;
+  participants: Array<{
+    playerId: string;
+    displayName: string;
+    isBot: boolean;
+    placement: number;
+    score: number;
+    finishTimeMs: number | null;
+    details: Record<string, unknown>;
+  }>;
+  /** Version of the mode's rules the match was played with. */
+  rulesVersion: number;
+  /** Rows of the mode's own tables, by table name (e.g. a war's `faction_standings`). */
+  rows: Record<string, Array<Record<string, unknown>>>;
+}
+
+/** Body of every HTTP error: a stable code and a message, never a stack trace. */
+export interface HttpErrorBody {
+  code: string;
+  message: string;
+}
+
+/** Body of `POST /auth/guest`. Send your previous token as `Authorization: Bearer ...` to keep your player id. */
+export const GuestAuthRequest = z.strictObject({ name: DisplayName });
+export type GuestAuthRequest = z.output<typeof GuestAuthRequest>;
+
+export interface GuestAuthResponse {
+  token: string;
+  playerId: string;
+  name: string;
+  expiresAt: string;
+}
