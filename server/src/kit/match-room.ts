@@ -114,7 +114,7 @@ export class MatchRoom<C extends ModeContract, Settings, S, E, Section> extends 
     if (!auth) throw new ServerError(UNAUTHORIZED_STATUS, `${ErrorCode.Unauthorized}: join without matchmaking`);
     meterSocket(client, this.tally);
     const { playerId, displayName } = auth.identity;
-    const taken = this.seats.take(client.sessionId, playerId, displayName);
+    const taken = this.seats.take(client.sessionId, playerId, displayName, auth.options);
     if (!taken.ok) throw new ServerError(SEAT_REFUSED_STATUS, taken.reason);
     this.clientLog(client).info({ playerId, seat: taken.seat, duringMatch: taken.duringMatch, replaced: taken.replaced }, "player joined");
     if (taken.replaced !== undefined) {

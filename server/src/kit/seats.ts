@@ -76,8 +76,11 @@ export class Seats {
     return [...this.humans.values()].map(({ seat, playerId, name }) => ({ seat, playerId, name })).sort((a, b) => a.seat - b.seat);
   }
 
-  /** A human asks for a seat: in the lobby a free one, during the match a bot's (modes with bots). */
-  take(sessionId: string, playerId: string, name: string): TakeResult {
+  /**
+   * A human asks for a seat: in the lobby a free one, during the match a bot's (modes with bots).
+   * `options` are the player's own join options, for the mode's choice of seat.
+   */
+  take(sessionId: string, playerId: string, name: string, options?: unknown): TakeResult {
     if (this.phaseNow === "closed") return { ok: false, reason: "the match is over" };
     if (this.phaseNow === "running" && !this.policy.bots) return { ok: false, reason: "the match has started" };
     for (const human of this.humans.values()) {
@@ -88,7 +91,7 @@ export class Seats {
     const free: number[] = [];
     this.holders.forEach((holder, seat) => holder === null && free.push(seat));
     const taken = [...this.humans.values()].map(({ seat }) => ({ seat }));
-    const seat = free.length === 0 ? null : this.policy.chooseSeat ? this.policy.chooseSeat(free, taken) : free[0]!;
+    const seat = free.length === 0 ? null : this.policy.chooseSeat ? this.policy.chooseSeat(free, taken, options) : free[0]!;
     if (seat === null || seat === undefined || this.holders[seat] !== null) return { ok: false, reason: "every seat is held by a human" };
     this.holders[seat] = sessionId;
     this.humans.set(sessionId, { sessionId, playerId, name, seat, connected: true });

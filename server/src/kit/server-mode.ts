@@ -33,8 +33,11 @@ export interface LobbyPolicy {
   waitMs: number;
   /** Bots take the free seats at the start, and humans may take a bot's seat while the match runs. */
   bots: boolean;
-  /** The seat a joining human takes among `free` ones (default: the lowest), or null to refuse. */
-  chooseSeat?(free: readonly number[], taken: ReadonlyArray<{ seat: number }>): number | null;
+  /**
+   * The seat a joining human takes among `free` ones (default: the lowest), or null to refuse.
+   * `options` are the joining player's own validated join options (a faction wish, say).
+   */
+  chooseSeat?(free: readonly number[], taken: ReadonlyArray<{ seat: number }>, options: unknown): number | null;
 }
 
 /** What a mode may tell clients about its rules' events. */
