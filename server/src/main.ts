@@ -9,7 +9,7 @@ import { QUIZ_ROOM, RACE_ROOM, WAR_ROOM } from "@arena/shared";
 import { ConfigError, loadConfig, type Config } from "./config.js";
 import { TokenService, bearerToken } from "./auth/tokens.js";
 import { mountAuthRoutes } from "./http/auth.js";
-import { errorHandler } from "./http/errors.js";
+import { errorHandler, notFound } from "./http/errors.js";
 import { mountHealthRoutes } from "./http/health.js";
 import { mountLeaderboardRoutes } from "./http/leaderboards.js";
 import { installHttpFront } from "./http/front.js";
@@ -123,6 +123,7 @@ async function main() {
         app.use("/admin/monitor", requireAdmin(config.auth.adminToken), monitor());
         logger.info("admin routes mounted at /admin/monitor");
       }
+      app.use(notFound);
       app.use(errorHandler(logger));
     },
   });
