@@ -48,6 +48,7 @@ describe("HTTP errors: every failure is JSON with a stable code", () => {
     [{ method: "GET", path: "/matchmake/joinOrCreate/race" }, 404, ErrorCode.NotFound],
     [{ method: "POST", path: "/matchmake/joinOrCreate" }, 404, ErrorCode.NotFound],
     [{ method: "GET", path: "/play/no-such-file.js" }, 404, ErrorCode.NotFound],
+    [{ method: "GET", path: "/play/%E0%A4%A" }, 404, ErrorCode.NotFound],
     [{ method: "POST", path: "/auth/guest", body: "{not json" }, 400, ErrorCode.InvalidQuery],
     [{ method: "POST", path: "/auth/guest", body: '{"name":""}' }, 400, ErrorCode.InvalidQuery],
     [{ method: "POST", path: "/auth/guest", body: TWO_MB }, 413, ErrorCode.PayloadTooLarge],
