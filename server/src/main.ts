@@ -10,7 +10,7 @@ import { WAR_ROOM } from "@arena/shared/modes/war/contract";
 import { ConfigError, loadConfig, type Config } from "./config.js";
 import { TokenService, bearerToken } from "./auth/tokens.js";
 import { mountAuthRoutes } from "./http/auth.js";
-import { errorHandler } from "./http/errors.js";
+import { errorHandler, notFound } from "./http/errors.js";
 import { mountHealthRoutes } from "./http/health.js";
 import { mountLeaderboardRoutes } from "./http/leaderboards.js";
 import { installHttpFront } from "./http/front.js";
@@ -125,6 +125,7 @@ async function main() {
         app.use("/admin/monitor", requireAdmin(config.auth.adminToken), monitor());
         logger.info("admin routes mounted at /admin/monitor");
       }
+      app.use(notFound);
       app.use(errorHandler(logger));
     },
   });
