@@ -79,6 +79,14 @@ const ServerEnv = z.object({
     .max(60_000)
     .default(3000)
     .describe("With Redis: how often a node looks for dead nodes and removes their room listings."),
+  SPECTATOR_DELAY_S: z.coerce
+    .number()
+    .min(0)
+    .max(600)
+    .default(0)
+    .describe("Seconds spectators watch behind the match (competitive play: no live information to pass on)."),
+  MAX_SPECTATORS_PER_ROOM: z.coerce.number().int().min(0).max(10_000).default(50).describe("Spectators one match may have (0: no spectating)."),
+  MAX_SPECTATORS_PER_NODE: z.coerce.number().int().min(0).max(1_000_000).default(2000).describe("Spectators all matches of one node may have together."),
   POST_MATCH_LINGER_MS: z.coerce
     .number()
     .int()
@@ -162,6 +170,11 @@ function toConfig(env: z.output<typeof ServerEnv> & Record<string, unknown>) {
       maxMessageBytes: env.MAX_MESSAGE_BYTES,
     },
     postMatchLingerMs: env.POST_MATCH_LINGER_MS,
+    spectators: {
+      delayMs: env.SPECTATOR_DELAY_S * 1000,
+      perRoom: env.MAX_SPECTATORS_PER_ROOM,
+      perNode: env.MAX_SPECTATORS_PER_NODE,
+    },
     drainGraceMs: env.DRAIN_GRACE_S * 1000,
     resultsRetryMaxMs: env.RESULTS_RETRY_MAX_MS,
     watchdogMs: env.NODE_WATCHDOG_MS,

@@ -5,6 +5,7 @@ import { defineRoom, defineServer, matchMaker, type Presence, type MatchMakerDri
 import { WebSocketTransport } from "@colyseus/ws-transport";
 import { monitor } from "@colyseus/monitor";
 import express from "express";
+import { MODE_NAMES } from "@arena/shared";
 import { QUIZ_ROOM } from "@arena/shared/modes/quiz/contract";
 import { WAR_ROOM } from "@arena/shared/modes/war/contract";
 import { ConfigError, loadConfig, type Config } from "./config.js";
@@ -13,6 +14,7 @@ import { mountAuthRoutes } from "./http/auth.js";
 import { errorHandler, notFound } from "./http/errors.js";
 import { mountHealthRoutes } from "./http/health.js";
 import { mountLeaderboardRoutes } from "./http/leaderboards.js";
+import { mountRoomRoutes } from "./http/rooms.js";
 import { installHttpFront } from "./http/front.js";
 import { CorsPolicy, requireAdmin } from "./http/security.js";
 import { mountWebClient } from "./http/web-client.js";
@@ -23,6 +25,7 @@ import { writeMatchResults } from "./persistence/results-store.js";
 import { ResultsWriter } from "./persistence/results-writer.js";
 import { roomCensus } from "./kit/census.js";
 import { defineModeRooms } from "./modes/rooms.js";
+import { placeRooms } from "./kit/spectator-room.js";
 import { QuizRoom } from "./rooms/quiz/QuizRoom.js";
 import { WarRoom } from "./rooms/war/WarRoom.js";
 import { provideRoomServices, type RoomServices } from "./kit/services.js";
@@ -106,6 +109,7 @@ async function main() {
     ...(presence ? { presence } : {}),
     ...(driver ? { driver } : {}),
     ...(config.publicAddress ? { publicAddress: config.publicAddress } : {}),
+    selectProcessIdToCreateRoom: placeRooms(),
     logger: logger.child({ component: "colyseus" }),
     greet: false,
     // we drain ourselves, so results are flushed before the process exits
@@ -119,6 +123,7 @@ async function main() {
       });
       mountAuthRoutes(routes, tokens);
       mountLeaderboardRoutes(routes, database.db);
+      mountRoomRoutes(routes);
       app.use(routes);
       mountWebClient(app, logger.child({ component: "http" }));
       if (config.auth.adminToken) {
@@ -130,7 +135,7 @@ async function main() {
     },
   });
 
-  metrics.initialiseModes(Object.keys(matchMaker.getAllHandlers()));
+  metrics.initialiseModes(MODE_NAMES);
   await server.listen(config.port, config.host);
   logger.info(
     { port: config.port, host: config.host, database: database.kind, redis: Boolean(config.redisUrl), processId: matchMaker.processId },

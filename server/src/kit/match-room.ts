@@ -8,7 +8,7 @@ import { CloseCode, Room, ServerError, type Client, type Deferred } from "@colys
 import { StateView } from "@colyseus/schema";
 import { ERROR_MESSAGE, ErrorCode, FINISHED_MESSAGE, type ErrorPayload, type MessagesOf, type ModeContract, type OptionsOf, type StateOf } from "@arena/shared";
 import type { ProjectionContext } from "@arena/shared/kit/projection";
-import type { MatchClock, MatchOutcome, RulesInput, Step, Refusal, Time, MessageInput } from "@arena/shared/kit/rules";
+import { decodeLog, type MatchClock, type MatchOutcome, type RulesInput, type Step, type Refusal, type Time, type MessageInput } from "@arena/shared/kit/rules";
 import { safeParse } from "zod/v4/core";
 import type { Logger } from "../observability/logger.js";
 import type { ModeTally } from "../observability/metrics.js";
@@ -17,6 +17,7 @@ import { enrol, meterSocket } from "./census.js";
 import { ArrayInputLog, type InputLog } from "./input-log.js";
 import { INVALID_OPTIONS_STATUS, UNAUTHORIZED_STATUS, authenticateJoin, type JoinAuth } from "./join-auth.js";
 import { MatchLifecycle } from "./lifecycle.js";
+import { MatchFeed, publishMatch, type FeedSnapshot } from "./match-feed.js";
 import { MessageGate } from "./message-gate.js";
 import { RoomTimers } from "./room-timers.js";
 import { Seats } from "./seats.js";
@@ -52,6 +53,9 @@ export class MatchRoom<C extends ModeContract, Settings, S, E, Section> extends 
   private inputLog!: InputLog<MessagesOf<C>>;
   private tickLoop: TickLoop | undefined;
   private deadline: { clear(): void } | undefined;
+  /** Spectator mirrors on this node subscribe here. */
+  private readonly feed = new MatchFeed();
+  private unpublish: (() => void) | undefined;
   /** Seats held for dropped connections, by session, so a fresh join of the same player can take its seat back. */
   private readonly held = new Map<string, Deferred<Client>>();
 
@@ -105,7 +109,10 @@ export class MatchRoom<C extends ModeContract, Settings, S, E, Section> extends 
     this.inputLog = this.mode.inputLog?.() ?? new ArrayInputLog(this.mode.rules.codec);
     this.state = this.mode.projection.create(this.seed, this.settings, this.matchId);
     this.seats = new Seats(policy, this.timers, () => this.startMatch());
-    this.mode.projection.lobby(this.state, this.seats.view());
+    this.showLobby();
+    this.unpublish = publishMatch(this.roomId, { subscribe: (listener) => ({ snapshot: this.snapshot(), unsubscribe: this.feed.add(listener) }) });
+    // Colyseus keeps the matchmaking filter's values in the metadata: add to it, never replace it
+    void this.setMetadata({ ...this.metadata, mode: contract.name, phase: "lobby", seats: policy.seats });
     this.onMessage("*", (client: MatchClient<C>, type: string | number, payload: unknown) => this.receive(client, type, payload));
     this.log.info({ settings: this.settings, seed: this.seed }, "room created");
   }
@@ -124,7 +131,8 @@ export class MatchRoom<C extends ModeContract, Settings, S, E, Section> extends 
       if (this.lifecycle.phase === "running") this.applyKit({ type: "presence", seat: taken.seat, connected: true });
     }
     if (taken.duringMatch) this.applyKit({ type: "join", seat: taken.seat, playerId, name: displayName });
-    else if (this.lifecycle.phase === "lobby") this.mode.projection.lobby(this.state, this.seats.view());
+    else if (this.lifecycle.phase === "lobby") this.showLobby();
+    if (taken.replaced !== undefined || taken.duringMatch) this.emitKeys();
     this.showPrivate(client, taken.seat);
     this.mode.welcome?.(taken.seat, { seed: this.seed, settings: this.settings, state: this.match }, this.announcer);
   }
@@ -160,7 +168,7 @@ export class MatchRoom<C extends ModeContract, Settings, S, E, Section> extends 
     if (!human) return;
     this.clientLog(client).info({ seat: human.seat, phase: this.lifecycle.phase }, "player left");
     if (this.lifecycle.phase === "running") this.applyKit({ type: "leave", seat: human.seat });
-    else if (this.lifecycle.phase === "lobby") this.mode.projection.lobby(this.state, this.seats.view());
+    else if (this.lifecycle.phase === "lobby") this.showLobby();
   }
 
   /** Graceful drain (SIGTERM): a lobby closes at once; a running match may finish within DRAIN_GRACE_S. */
@@ -188,6 +196,7 @@ export class MatchRoom<C extends ModeContract, Settings, S, E, Section> extends 
   }
 
   override onDispose(): void {
+    this.unpublish?.();
     this.tickLoop?.stop();
     this.timers.clearAll();
     this.log.info("room disposed");
@@ -232,7 +241,7 @@ export class MatchRoom<C extends ModeContract, Settings, S, E, Section> extends 
     const human = this.seats.setConnected(client.sessionId, connected);
     if (!human) return undefined;
     if (this.lifecycle.phase === "running") this.applyKit({ type: "presence", seat: human.seat, connected });
-    else if (this.lifecycle.phase === "lobby") this.mode.projection.lobby(this.state, this.seats.view());
+    else if (this.lifecycle.phase === "lobby") this.showLobby();
     return human;
   }
 
@@ -295,7 +304,10 @@ export class MatchRoom<C extends ModeContract, Settings, S, E, Section> extends 
     if (this.match === undefined || this.lifecycle.phase !== "running") return { refused: true, code: ErrorCode.WrongPhase, message: "the match is over" };
     const step = this.mode.rules.apply(this.match, input as never, at);
     if (step.refused) return step;
-    if (step.logged !== false) this.inputLog.push(at, input);
+    if (step.logged !== false) {
+      this.inputLog.push(at, input);
+      if (this.feed.watched) this.feed.emit({ kind: "input", at, input: input as RulesInput<Record<string, unknown>> });
+    }
     this.afterStep(step);
     return undefined;
   }
@@ -335,6 +347,8 @@ export class MatchRoom<C extends ModeContract, Settings, S, E, Section> extends 
     // the room ends itself once the match is over, so a match everyone left still records its result
     this.autoDispose = false;
     this.log.info({ players: this.setupPlayers.length, seats: this.seats.policy.seats }, "match started");
+    if (this.feed.watched) this.feed.emit({ kind: "start", setup: this.setup(), startedAtMs: this.lifecycle.startedAtMs });
+    void this.setMetadata({ ...this.metadata, phase: "running", startedAt: new Date().toISOString() });
     this.mode.started?.(this.match, this.announcer);
     for (const human of this.setupPlayers) {
       const sessionId = this.seats.holderOf(human.seat);
@@ -379,7 +393,39 @@ export class MatchRoom<C extends ModeContract, Settings, S, E, Section> extends 
     this.broadcastPatch();
     this.broadcast(FINISHED_MESSAGE, finished);
     this.log.info({ status: outcome.status, reason: outcome.reason, standings: outcome.standings.map((s) => [s.name, s.placement, s.score]) }, "match finished");
+    this.feed.emit({ kind: "end" });
+    void this.setMetadata({ ...this.metadata, phase: "ended" });
     this.lifecycle.end(result, (shuttingDown) => void this.disconnect(shuttingDown ? CloseCode.SERVER_SHUTDOWN : undefined));
+  }
+
+  /** Shows the lobby to players, and to spectator mirrors. */
+  private showLobby(): void {
+    const view = this.seats.view();
+    this.mode.projection.lobby(this.state, view);
+    if (this.feed.watched) this.feed.emit({ kind: "lobby", lobby: view });
+  }
+
+  private emitKeys(): void {
+    if (this.feed.watched) this.feed.emit({ kind: "keys", keys: this.seats.keys() });
+  }
+
+  private setup() {
+    return { seed: this.seed, settings: this.settings as unknown, players: this.setupPlayers };
+  }
+
+  private snapshot(): FeedSnapshot {
+    const started = this.match !== undefined;
+    return {
+      mode: this.mode.contract.name,
+      matchId: this.matchId,
+      seed: this.seed,
+      settings: this.settings,
+      lobby: this.seats.view(),
+      start: started ? { setup: this.setup(), startedAtMs: this.lifecycle.startedAtMs } : undefined,
+      inputs: started ? (decodeLog(this.mode.rules, this.inputLog.entries()) as FeedSnapshot["inputs"]) : [],
+      keys: this.seats.keys(),
+      ended: this.lifecycle.phase === "ended",
+    };
   }
 
   private resultOf(outcome: MatchOutcome): MatchResult {

@@ -71,6 +71,11 @@ export class Seats {
     return this.sessions.get(playerId);
   }
 
+  /** The session of every player who held a seat here (the key of their entry in the state). */
+  keys(): Record<string, string> {
+    return Object.fromEntries(this.sessions);
+  }
+
   /** Humans seated now, by seat. */
   seated(): SeatedPlayer[] {
     return [...this.humans.values()].map(({ seat, playerId, name }) => ({ seat, playerId, name })).sort((a, b) => a.seat - b.seat);

@@ -115,3 +115,33 @@ export interface GuestAuthResponse {
   name: string;
   expiresAt: string;
 }
+
+/** Query of `GET /rooms`: live rooms, newest first. */
+export const RoomsQuery = z.strictObject({
+  mode: z.optional(ModeNameParam),
+  phase: z.optional(z.enum(["lobby", "running", "ended"])),
+  limit: z._default(queryInt(1, 100), 20),
+  offset: z._default(queryInt(0, 10_000), 0),
+});
+export type RoomsQuery = z.output<typeof RoomsQuery>;
+
+/** A live room as `GET /rooms` lists it, from the room listings of every node. */
+export interface RoomSummary {
+  roomId: string;
+  mode: string;
+  /** lobby: waiting for players; running: the match is on (spectate it); ended: showing the result. */
+  phase: "lobby" | "running" | "ended";
+  /** Humans in the room (seats reserved included) and seats in the match. */
+  players: number;
+  seats: number;
+  spectators: number;
+  /** When the match left its lobby; null before. */
+  startedAt: string | null;
+}
+
+export interface RoomsResponse {
+  rooms: RoomSummary[];
+  total: number;
+  limit: number;
+  offset: number;
+}
