@@ -3,9 +3,9 @@ import * as z from "zod/mini";
 import { int } from "../../kit/common.js";
 import { ErrorCode } from "../../kit/errors.js";
 import { defineContract, payload } from "../../kit/contract.js";
+import { NO_ZONE, WAR_ROOM, WarMessage, WarServerMessage } from "./names.js";
 
-/** Room name of the faction war mode. */
-export const WAR_ROOM = "war" as const;
+export * from "./names.js";
 
 /** The factions a war can have, in seat order: a war of two uses the first two. */
 export const WAR_FACTIONS = [
@@ -31,28 +31,6 @@ export const WAR_LIMITS = {
   maxTimeLimitS: 3600,
   minZones: 5,
   maxZones: 9,
-} as const;
-
-/** Zone id meaning "none": a player in transit is in no zone; a player standing still has no destination. */
-export const NO_ZONE = 255;
-
-/** Client → server message types of a war room. */
-export const WarMessage = {
-  /** Walk to an adjacent zone. */
-  Move: "move",
-} as const;
-
-/** Server → client message types of a war room (besides the shared `error`). */
-export const WarServerMessage = {
-  /**
-   * Sent to a player when they take a seat: the roads with their walking times, their faction and
-   * where their unit stands, for clients that do not decode the state (bots, load generators).
-   */
-  Map: "map",
-  /** Sent to a player when their unit arrives in a zone after a walk. */
-  Arrived: "arrived",
-  /** Sent once when the match ends: faction standings and every player's part. */
-  Finished: "finished",
 } as const;
 
 /** A limit a match may lower: 0 or left out means the server's own limit. */
