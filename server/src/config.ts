@@ -93,26 +93,6 @@ const ServerEnv = z.object({
     .min(0)
     .default(30_000)
     .describe("How long a finished room stays open so clients can read the result."),
-  WAR_LOBBY_TIMEOUT_MS: z.coerce
-    .number()
-    .int()
-    .min(0)
-    .default(10_000)
-    .describe("How long a war lobby waits for more humans after the first one joined; then bots fill the free seats."),
-  WAR_TIME_LIMIT_S: z.coerce
-    .number()
-    .int()
-    .min(5)
-    .max(3600)
-    .default(600)
-    .describe("Length of a war match in seconds; join options may ask for less."),
-  WAR_SCORE_LIMIT: z.coerce
-    .number()
-    .int()
-    .min(5)
-    .max(100_000)
-    .default(1000)
-    .describe("Score that wins a war match; join options may ask for less."),
   QUIZ_JOIN_WINDOW_MS: z.coerce
     .number()
     .int()
@@ -178,11 +158,6 @@ function toConfig(env: z.output<typeof ServerEnv> & Record<string, unknown>) {
     drainGraceMs: env.DRAIN_GRACE_S * 1000,
     resultsRetryMaxMs: env.RESULTS_RETRY_MAX_MS,
     watchdogMs: env.NODE_WATCHDOG_MS,
-    war: {
-      lobbyTimeoutMs: env.WAR_LOBBY_TIMEOUT_MS,
-      timeLimitS: env.WAR_TIME_LIMIT_S,
-      scoreLimit: env.WAR_SCORE_LIMIT,
-    },
     quiz: {
       joinWindowMs: env.QUIZ_JOIN_WINDOW_MS,
       answerWindowMs: env.QUIZ_ANSWER_WINDOW_MS,

@@ -7,7 +7,6 @@ import { monitor } from "@colyseus/monitor";
 import express from "express";
 import { MODE_NAMES } from "@arena/shared";
 import { QUIZ_ROOM } from "@arena/shared/modes/quiz/contract";
-import { WAR_ROOM } from "@arena/shared/modes/war/contract";
 import { ConfigError, loadConfig, type Config } from "./config.js";
 import { TokenService, bearerToken } from "./auth/tokens.js";
 import { mountAuthRoutes } from "./http/auth.js";
@@ -27,7 +26,6 @@ import { roomCensus } from "./kit/census.js";
 import { defineModeRooms } from "./modes/rooms.js";
 import { placeRooms } from "./kit/spectator-room.js";
 import { QuizRoom } from "./rooms/quiz/QuizRoom.js";
-import { WarRoom } from "./rooms/war/WarRoom.js";
 import { provideRoomServices, type RoomServices } from "./kit/services.js";
 
 function readConfig(): Config {
@@ -103,7 +101,6 @@ async function main() {
     rooms: {
       ...defineModeRooms(services),
       [QUIZ_ROOM]: defineRoom(QuizRoom).filterBy(["minPlayers", "maxPlayers", "rounds", "category"]),
-      [WAR_ROOM]: defineRoom(WarRoom).filterBy(["factions", "maxPlayers", "scoreLimit", "timeLimit"]),
     },
     transport: new WebSocketTransport({ server: httpServer, maxPayload: config.limits.maxMessageBytes }),
     ...(presence ? { presence } : {}),

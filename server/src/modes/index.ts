@@ -4,8 +4,9 @@
  */
 import type { AnyServerMode } from "../kit/server-mode.js";
 import { raceMode } from "./race/index.js";
+import { warMode } from "./war/index.js";
 
-export const SERVER_MODES: readonly AnyServerMode[] = [raceMode];
+export const SERVER_MODES: readonly AnyServerMode[] = [raceMode, warMode];
 
 export function serverMode(name: string): AnyServerMode | undefined {
   return SERVER_MODES.find((mode) => mode.contract.name === name);

@@ -1,13 +1,10 @@
-// TRANSITION: quiz and war replay through their own code until they run on the kit.
+// TRANSITION: quiz replays through its own code until it runs on the kit.
 import { eq } from "drizzle-orm";
 import type { Db } from "../persistence/database.js";
 import type { matchParticipants, matches } from "../persistence/schema.js";
 import { quizAnswers } from "../modes/quiz/tables.js";
-import { factionStandings } from "../modes/war/tables.js";
 import { loadQuestionBank } from "../rooms/quiz/question-bank.js";
 import { replayQuiz, type QuizReplay, type QuizSettings } from "../rooms/quiz/replay.js";
-import { replayWar, type WarReplay } from "../rooms/war/replay.js";
-import type { WarSettings } from "../rooms/war/simulation.js";
 import type { ReplayReport } from "./replay-match.js";
 
 const playerLine = (p: { playerId: string; placement: number; score: number }) => `player ${p.playerId}: placement ${p.placement}, score ${p.score}`;
@@ -28,15 +25,6 @@ export async function replayLegacy(
       const answers = await db.select().from(quizAnswers).where(eq(quizAnswers.matchId, match.id));
       for (const a of answers) stored.push(`answer ${a.playerId} round ${a.round}: ${a.answer}, correct ${a.correct}, ${a.points} points`);
       for (const a of outcome.answers) replayed.push(`answer ${a.playerId} round ${a.round}: ${a.answer}, correct ${a.correct}, ${a.points} points`);
-      break;
-    }
-    case "war": {
-      const outcome = replayWar(match.seed, match.settings as WarSettings, match.replay as WarReplay);
-      for (const p of participants) stored.push(playerLine(p));
-      for (const p of outcome.participants) replayed.push(playerLine(p));
-      const factions = await db.select().from(factionStandings).where(eq(factionStandings.matchId, match.id));
-      for (const f of factions) stored.push(`faction ${f.faction}: placement ${f.placement}, score ${f.score}`);
-      for (const f of outcome.factions) replayed.push(`faction ${f.faction}: placement ${f.placement}, score ${f.score}`);
       break;
     }
     default:

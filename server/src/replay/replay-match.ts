@@ -32,9 +32,16 @@ export interface ReplayReport {
 const playerLine = (p: { playerId: string; placement: number; score: number; finishTimeMs: number | null }) =>
   `player ${p.playerId}: placement ${p.placement}, score ${p.score}, finish ${p.finishTimeMs ?? "-"}`;
 
+/** JSON with the keys of every object sorted: jsonb columns come back in an order of their own. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v !== null && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
+  );
+}
+
 /** A row as one line, keys sorted, with only the keys the stored row has (the database adds none). */
 function rowLine(table: string, row: Record<string, unknown>, keys: readonly string[]): Line {
-  return `${table} ${JSON.stringify(Object.fromEntries(keys.map((k) => [k, row[k]])))}`;
+  return `${table} ${canonicalJson(Object.fromEntries(keys.map((k) => [k, row[k]])))}`;
 }
 
 export class ReplayUnsupported extends Error {}

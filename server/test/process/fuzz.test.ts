@@ -3,7 +3,6 @@ import { after, before, describe, it } from "node:test";
 import { pack } from "msgpackr";
 import {
   ErrorCode,
-  NO_ZONE,
   type ArenaClient,
   type ErrorPayload,
   type ModeRoom,
@@ -11,9 +10,9 @@ import {
   type QuizState,
   type RaceRoom,
   type WarRoom,
-  type WarState,
 } from "@arena/client-sdk";
 import type { RaceState } from "@arena/shared/modes/race/contract";
+import { NO_ZONE, type WarState } from "@arena/shared/modes/war/contract";
 import { Fuzzer } from "../support/fuzz.js";
 import { player } from "../support/players.js";
 import { startServer, type ServerProcess } from "../support/server-process.js";
