@@ -91,7 +91,7 @@ export class MatchRoom<C extends ModeContract, Settings, S, E, Section> extends 
     const options = parsed.data as OptionsOf<C>;
     const section = this.services.config.modes[contract.name] as Section;
     try {
-      this.settings = await this.mode.settings(options, { config: this.services.config, section, seed: this.seed, database: this.services.database });
+      this.settings = await this.mode.settings(options, { config: this.services.config, section, seed: this.seed, database: this.services.database, log: this.log });
     } catch (error) {
       if (error instanceof SettingsRefused) {
         const status = error.payload.code === ErrorCode.InvalidOptions ? INVALID_OPTIONS_STATUS : 503;
@@ -220,6 +220,7 @@ export class MatchRoom<C extends ModeContract, Settings, S, E, Section> extends 
       const client = sessionId === undefined ? undefined : this.clients.get(sessionId);
       client?.send(type, payload);
     },
+    sessionOf: (playerId) => this.seats.sessionOf(playerId) ?? null,
   };
 
   /** The time the rules are at: the current tick, or ms since the match started. */
