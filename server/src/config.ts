@@ -105,27 +105,6 @@ const ServerEnv = z.object({
     .max(100_000)
     .default(1000)
     .describe("Score that wins a war match; join options may ask for less."),
-  QUIZ_JOIN_WINDOW_MS: z.coerce
-    .number()
-    .int()
-    .min(0)
-    .max(600_000)
-    .default(5_000)
-    .describe("How long a quiz waits for more players once the minimum is in (it starts at once when full)."),
-  QUIZ_ANSWER_WINDOW_MS: z.coerce
-    .number()
-    .int()
-    .min(100)
-    .max(600_000)
-    .default(15_000)
-    .describe("How long players have to answer a quiz question."),
-  QUIZ_REVEAL_MS: z.coerce
-    .number()
-    .int()
-    .min(0)
-    .max(60_000)
-    .default(3_000)
-    .describe("How long a quiz shows the answer of a round before the next question."),
 });
 
 const Env = ServerEnv.extend(Object.assign({}, ...SERVER_MODES.map((mode) => mode.config.env)) as z.ZodRawShape);
@@ -169,11 +148,6 @@ function toConfig(env: z.output<typeof ServerEnv> & Record<string, unknown>) {
       lobbyTimeoutMs: env.WAR_LOBBY_TIMEOUT_MS,
       timeLimitS: env.WAR_TIME_LIMIT_S,
       scoreLimit: env.WAR_SCORE_LIMIT,
-    },
-    quiz: {
-      joinWindowMs: env.QUIZ_JOIN_WINDOW_MS,
-      answerWindowMs: env.QUIZ_ANSWER_WINDOW_MS,
-      revealMs: env.QUIZ_REVEAL_MS,
     },
     /** Each mode's own section, read by its definition (`config.read`). */
     modes: Object.fromEntries(SERVER_MODES.map((mode) => [mode.contract.name, mode.config.read(env as never)])) as Record<string, unknown>,

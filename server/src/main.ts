@@ -5,7 +5,6 @@ import { defineRoom, defineServer, matchMaker, type Presence, type MatchMakerDri
 import { WebSocketTransport } from "@colyseus/ws-transport";
 import { monitor } from "@colyseus/monitor";
 import express from "express";
-import { QUIZ_ROOM } from "@arena/shared/modes/quiz/contract";
 import { WAR_ROOM } from "@arena/shared/modes/war/contract";
 import { ConfigError, loadConfig, type Config } from "./config.js";
 import { TokenService, bearerToken } from "./auth/tokens.js";
@@ -24,7 +23,6 @@ import { ResultsWriter } from "./persistence/results-writer.js";
 import { roomCensus } from "./kit/census.js";
 import { matchRoomFor } from "./kit/match-room.js";
 import { SERVER_MODES } from "./modes/index.js";
-import { QuizRoom } from "./rooms/quiz/QuizRoom.js";
 import { WarRoom } from "./rooms/war/WarRoom.js";
 import { provideRoomServices, type RoomServices } from "./kit/services.js";
 
@@ -102,7 +100,6 @@ async function main() {
       ...Object.fromEntries(
         SERVER_MODES.map((mode) => [mode.contract.name, defineRoom(matchRoomFor(mode, services)).filterBy([...mode.contract.matchFilter])]),
       ),
-      [QUIZ_ROOM]: defineRoom(QuizRoom).filterBy(["minPlayers", "maxPlayers", "rounds", "category"]),
       [WAR_ROOM]: defineRoom(WarRoom).filterBy(["factions", "maxPlayers", "scoreLimit", "timeLimit"]),
     },
     transport: new WebSocketTransport({ server: httpServer, maxPayload: config.limits.maxMessageBytes }),

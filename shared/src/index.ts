@@ -9,6 +9,5 @@ export * from "./kit/contract.js";
 export * from "./kit/ranks.js";
 export * from "./kit/http.js";
 export * from "./modes/index.js";
-// TRANSITION: quiz and war still run on the old room; their contracts move behind subpaths when they are ported
-export * from "./modes/quiz/contract.js";
+// TRANSITION: war still runs on the old room; its contract moves behind a subpath when it is ported
 export * from "./modes/war/contract.js";

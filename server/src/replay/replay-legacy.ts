@@ -1,11 +1,8 @@
-// TRANSITION: quiz and war replay through their own code until they run on the kit.
+// TRANSITION: war replays through its own code until it runs on the kit.
 import { eq } from "drizzle-orm";
 import type { Db } from "../persistence/database.js";
 import type { matchParticipants, matches } from "../persistence/schema.js";
-import { quizAnswers } from "../modes/quiz/tables.js";
 import { factionStandings } from "../modes/war/tables.js";
-import { loadQuestionBank } from "../rooms/quiz/question-bank.js";
-import { replayQuiz, type QuizReplay, type QuizSettings } from "../rooms/quiz/replay.js";
 import { replayWar, type WarReplay } from "../rooms/war/replay.js";
 import type { WarSettings } from "../rooms/war/simulation.js";
 import type { ReplayReport } from "./replay-match.js";
@@ -20,16 +17,6 @@ export async function replayLegacy(
   const stored: string[] = [];
   const replayed: string[] = [];
   switch (match.mode) {
-    case "quiz": {
-      const bank = await loadQuestionBank(db, "any");
-      const outcome = replayQuiz(match.settings as QuizSettings, match.replay as QuizReplay, bank.questions);
-      for (const p of participants) stored.push(playerLine(p));
-      for (const p of outcome.standings) replayed.push(playerLine(p));
-      const answers = await db.select().from(quizAnswers).where(eq(quizAnswers.matchId, match.id));
-      for (const a of answers) stored.push(`answer ${a.playerId} round ${a.round}: ${a.answer}, correct ${a.correct}, ${a.points} points`);
-      for (const a of outcome.answers) replayed.push(`answer ${a.playerId} round ${a.round}: ${a.answer}, correct ${a.correct}, ${a.points} points`);
-      break;
-    }
     case "war": {
       const outcome = replayWar(match.seed, match.settings as WarSettings, match.replay as WarReplay);
       for (const p of participants) stored.push(playerLine(p));

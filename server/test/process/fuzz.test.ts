@@ -8,11 +8,11 @@ import {
   type ErrorPayload,
   type ModeRoom,
   type QuizRoom,
-  type QuizState,
   type RaceRoom,
   type WarRoom,
   type WarState,
 } from "@arena/client-sdk";
+import type { QuizState } from "@arena/shared/modes/quiz/contract";
 import type { RaceState } from "@arena/shared/modes/race/contract";
 import { Fuzzer } from "../support/fuzz.js";
 import { player } from "../support/players.js";

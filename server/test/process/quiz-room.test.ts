@@ -2,16 +2,10 @@
 import { framesContain, framesOf, wireEncodingsOf } from "../support/frame-recorder.js";
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import {
-  ErrorCode,
-  type ErrorPayload,
-  type QuizFinishedPayload,
-  type QuizJoinOptionsInput,
-  type QuizRoom,
-  type QuizRoundResultPayload,
-} from "@arena/client-sdk";
-import { proximityPoints } from "../../src/rooms/quiz/scoring.js";
-import type { QuizQuestion } from "../../src/rooms/quiz/questions.js";
+import { ErrorCode, type ErrorPayload, type QuizRoom } from "@arena/client-sdk";
+import type { QuizFinishedPayload, QuizJoinOptionsInput, QuizRoundResultPayload } from "@arena/shared/modes/quiz/contract";
+import type { QuizQuestion } from "@arena/shared/modes/quiz/questions";
+import { proximityPoints } from "@arena/shared/modes/quiz/scoring";
 import { answering, autoAnswer, collectRoundResults, correctAnswer, loadBank, wrongAnswer } from "../support/quiz-play.js";
 import { player } from "../support/players.js";
 import { TEST_DATABASE_URL, startServer, type ServerProcess } from "../support/server-process.js";
