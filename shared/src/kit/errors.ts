@@ -33,6 +33,8 @@ export const ErrorCode = {
   Unavailable: "UNAVAILABLE",
   /** Something failed on the server; the room keeps running. */
   Internal: "INTERNAL",
+  /** HTTP: the request body is larger than the route accepts. */
+  PayloadTooLarge: "PAYLOAD_TOO_LARGE",
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
