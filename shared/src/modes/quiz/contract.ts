@@ -3,9 +3,9 @@ import * as z from "zod/mini";
 import { ErrorCode } from "../../kit/errors.js";
 import { int, intWithDefault } from "../../kit/common.js";
 import { defineContract, payload } from "../../kit/contract.js";
+import { QUIZ_ROOM, QuizMessage, QuizServerMessage } from "./names.js";
 
-/** Room name of the quiz mode. */
-export const QUIZ_ROOM = "quiz" as const;
+export * from "./names.js";
 
 /** Bounds of what a quiz can be created with. */
 export const QUIZ_LIMITS = {
@@ -17,25 +17,6 @@ export const QUIZ_LIMITS = {
 
 /** The `category` option that draws questions from every category. */
 export const QUIZ_ANY_CATEGORY = "any" as const;
-
-/** Client → server message types of a quiz room. */
-export const QuizMessage = {
-  /** An answer to the open round: an option index (choice) or a number in the question's range. */
-  Answer: "answer",
-} as const;
-
-/** Server → client message types of a quiz room (besides the shared `error`). */
-export const QuizServerMessage = {
-  /**
-   * Sent to everyone when a round opens: the question's public fields (never the answer), for
-   * clients that do not decode the state (bots, load generators, other engines).
-   */
-  Question: "question",
-  /** Sent to everyone when a round closes: the correct answer and every player's outcome. */
-  RoundResult: "round_result",
-  /** Sent once when the quiz ends: the final standings. */
-  Finished: "finished",
-} as const;
 
 /** Options a client may pass to join or create a quiz. Unknown keys are dropped. */
 export const QuizJoinOptions = z
