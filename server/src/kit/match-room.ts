@@ -341,6 +341,8 @@ export class MatchRoom<C extends ModeContract, Settings, S, E, Section> extends 
       const sessionId = this.seats.holderOf(human.seat);
       const client = sessionId === undefined ? undefined : this.clients.get(sessionId);
       if (client) this.showPrivate(client, human.seat);
+      // the rules start with everyone connected: a seat held for a connection dropped in the lobby says so at once
+      if (sessionId !== undefined && this.seats.human(sessionId)?.connected === false) this.applyKit({ type: "presence", seat: human.seat, connected: false });
     }
     this.mode.projection.project(this.state, this.match, this.projectionContext);
     if (this.matchClock.kind === "tick") {
