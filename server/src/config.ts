@@ -93,27 +93,6 @@ const ServerEnv = z.object({
     .min(0)
     .default(30_000)
     .describe("How long a finished room stays open so clients can read the result."),
-  QUIZ_JOIN_WINDOW_MS: z.coerce
-    .number()
-    .int()
-    .min(0)
-    .max(600_000)
-    .default(5_000)
-    .describe("How long a quiz waits for more players once the minimum is in (it starts at once when full)."),
-  QUIZ_ANSWER_WINDOW_MS: z.coerce
-    .number()
-    .int()
-    .min(100)
-    .max(600_000)
-    .default(15_000)
-    .describe("How long players have to answer a quiz question."),
-  QUIZ_REVEAL_MS: z.coerce
-    .number()
-    .int()
-    .min(0)
-    .max(60_000)
-    .default(3_000)
-    .describe("How long a quiz shows the answer of a round before the next question."),
 });
 
 const Env = ServerEnv.extend(Object.assign({}, ...SERVER_MODES.map((mode) => mode.config.env)) as z.ZodRawShape);
@@ -158,11 +137,6 @@ function toConfig(env: z.output<typeof ServerEnv> & Record<string, unknown>) {
     drainGraceMs: env.DRAIN_GRACE_S * 1000,
     resultsRetryMaxMs: env.RESULTS_RETRY_MAX_MS,
     watchdogMs: env.NODE_WATCHDOG_MS,
-    quiz: {
-      joinWindowMs: env.QUIZ_JOIN_WINDOW_MS,
-      answerWindowMs: env.QUIZ_ANSWER_WINDOW_MS,
-      revealMs: env.QUIZ_REVEAL_MS,
-    },
     /** Each mode's own section, read by its definition (`config.read`). */
     modes: Object.fromEntries(SERVER_MODES.map((mode) => [mode.contract.name, mode.config.read(env as never)])) as Record<string, unknown>,
   };

@@ -6,7 +6,6 @@ import { WebSocketTransport } from "@colyseus/ws-transport";
 import { monitor } from "@colyseus/monitor";
 import express from "express";
 import { MODE_NAMES } from "@arena/shared";
-import { QUIZ_ROOM } from "@arena/shared/modes/quiz/contract";
 import { ConfigError, loadConfig, type Config } from "./config.js";
 import { TokenService, bearerToken } from "./auth/tokens.js";
 import { mountAuthRoutes } from "./http/auth.js";
@@ -25,8 +24,7 @@ import { ResultsWriter } from "./persistence/results-writer.js";
 import { roomCensus } from "./kit/census.js";
 import { defineModeRooms } from "./modes/rooms.js";
 import { placeRooms } from "./kit/spectator-room.js";
-import { QuizRoom } from "./rooms/quiz/QuizRoom.js";
-import { provideRoomServices, type RoomServices } from "./kit/services.js";
+import type { RoomServices } from "./kit/services.js";
 
 function readConfig(): Config {
   try {
@@ -74,7 +72,6 @@ async function main() {
   if (!config.auth.secret) logger.warn("AUTH_SECRET is not set: tokens are signed with a random key and verify on this process only");
   const tokens = new TokenService(config.auth.secret, config.auth.tokenTtlSeconds);
   const services: RoomServices = { config, logger, results, database, tokens, metrics };
-  provideRoomServices(services);
 
   // CORS for every response, Colyseus' matchmaking included (its default reflects any origin with credentials)
   const cors = new CorsPolicy(config.http.corsOrigins);
@@ -100,7 +97,6 @@ async function main() {
   const server = defineServer({
     rooms: {
       ...defineModeRooms(services),
-      [QUIZ_ROOM]: defineRoom(QuizRoom).filterBy(["minPlayers", "maxPlayers", "rounds", "category"]),
     },
     transport: new WebSocketTransport({ server: httpServer, maxPayload: config.limits.maxMessageBytes }),
     ...(presence ? { presence } : {}),

@@ -10,5 +10,3 @@ export * from "./kit/ranks.js";
 export * from "./kit/http.js";
 export * from "./modes/index.js";
 export { FINISHED_MESSAGE, SPECTATE_ROOM } from "./kit/names.js";
-// TRANSITION: quiz still runs on the old room; its contract moves behind a subpath when it is ported
-export * from "./modes/quiz/contract.js";

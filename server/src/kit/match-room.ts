@@ -95,7 +95,7 @@ export class MatchRoom<C extends ModeContract, Settings, S, E, Section> extends 
     const options = parsed.data as OptionsOf<C>;
     const section = this.services.config.modes[contract.name] as Section;
     try {
-      this.settings = await this.mode.settings(options, { config: this.services.config, section, seed: this.seed, database: this.services.database });
+      this.settings = await this.mode.settings(options, { config: this.services.config, section, seed: this.seed, database: this.services.database, log: this.log });
     } catch (error) {
       if (error instanceof SettingsRefused) {
         const status = error.payload.code === ErrorCode.InvalidOptions ? INVALID_OPTIONS_STATUS : 503;
@@ -229,6 +229,7 @@ export class MatchRoom<C extends ModeContract, Settings, S, E, Section> extends 
       const client = sessionId === undefined ? undefined : this.clients.get(sessionId);
       client?.send(type, payload);
     },
+    sessionOf: (playerId) => this.seats.sessionOf(playerId) ?? null,
   };
 
   /** The time the rules are at: the current tick, or ms since the match started. */
@@ -354,6 +355,8 @@ export class MatchRoom<C extends ModeContract, Settings, S, E, Section> extends 
       const sessionId = this.seats.holderOf(human.seat);
       const client = sessionId === undefined ? undefined : this.clients.get(sessionId);
       if (client) this.showPrivate(client, human.seat);
+      // the rules start with everyone connected: a seat held for a connection dropped in the lobby says so at once
+      if (sessionId !== undefined && this.seats.human(sessionId)?.connected === false) this.applyKit({ type: "presence", seat: human.seat, connected: false });
     }
     this.mode.projection.project(this.state, this.match, this.projectionContext);
     if (this.matchClock.kind === "tick") {

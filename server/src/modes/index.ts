@@ -3,10 +3,11 @@
  * results store, the replay CLI and the metrics iterate it. Adding a mode adds one line here.
  */
 import type { AnyServerMode } from "../kit/server-mode.js";
+import { quizMode } from "./quiz/index.js";
 import { raceMode } from "./race/index.js";
 import { warMode } from "./war/index.js";
 
-export const SERVER_MODES: readonly AnyServerMode[] = [raceMode, warMode];
+export const SERVER_MODES: readonly AnyServerMode[] = [raceMode, quizMode, warMode];
 
 export function serverMode(name: string): AnyServerMode | undefined {
   return SERVER_MODES.find((mode) => mode.contract.name === name);

@@ -1,14 +1,10 @@
 /** The tables of every mode, for the results store and the match read path. */
 import type { ModeTable } from "../kit/mode-table.js";
 import { SERVER_MODES, serverMode } from "./index.js";
-import { quizAnswersTable } from "./quiz/tables.js";
 
-// TRANSITION: quiz declares its tables here until it runs on the kit
-const LEGACY: Record<string, readonly ModeTable[]> = { quiz: [quizAnswersTable] };
-
-export const MODE_TABLES: readonly ModeTable[] = [...SERVER_MODES.flatMap((mode) => mode.tables ?? []), ...Object.values(LEGACY).flat()];
+export const MODE_TABLES: readonly ModeTable[] = SERVER_MODES.flatMap((mode) => mode.tables ?? []);
 
 /** The tables of one mode. */
 export function tablesOf(mode: string): readonly ModeTable[] {
-  return serverMode(mode)?.tables ?? LEGACY[mode] ?? [];
+  return serverMode(mode)?.tables ?? [];
 }

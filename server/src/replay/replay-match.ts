@@ -9,7 +9,6 @@ import { serverMode } from "../modes/index.js";
 import { tablesOf } from "../modes/tables.js";
 import type { Db } from "../persistence/database.js";
 import { matchParticipants, matches } from "../persistence/schema.js";
-import { replayLegacy } from "./replay-legacy.js";
 
 /** One comparable line of an outcome, e.g. `player <id>: placement 1, score 300`. */
 type Line = string;
@@ -66,7 +65,7 @@ export async function replayStoredMatch(db: Db, matchId: string): Promise<Replay
   if (!match) return undefined;
   const participants = await db.select().from(matchParticipants).where(eq(matchParticipants.matchId, matchId));
   const base = { matchId, mode: match.mode, status: match.status, recordedRules: match.rulesVersion };
-  if (!serverMode(match.mode)) return replayLegacy(db, match, participants);
+  if (!serverMode(match.mode)) throw new ReplayUnsupported(`no replay for mode "${match.mode}"`);
 
   const replayed = replayOutcome(match.mode, match);
   if ("rulesChanged" in replayed) return { ...base, verdict: "rules-changed", currentRules: replayed.rulesChanged.current, stored: [], replayed: [] };

@@ -7,10 +7,10 @@ import {
   type ErrorPayload,
   type ModeRoom,
   type QuizRoom,
-  type QuizState,
   type RaceRoom,
   type WarRoom,
 } from "@arena/client-sdk";
+import type { QuizState } from "@arena/shared/modes/quiz/contract";
 import type { RaceState } from "@arena/shared/modes/race/contract";
 import { NO_ZONE, type WarState } from "@arena/shared/modes/war/contract";
 import { Fuzzer } from "../support/fuzz.js";
