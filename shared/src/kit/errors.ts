@@ -33,6 +33,10 @@ export const ErrorCode = {
   Unavailable: "UNAVAILABLE",
   /** Something failed on the server; the room keeps running. */
   Internal: "INTERNAL",
+  /** Turn-based modes: it is another player's turn. */
+  NotYourTurn: "NOT_YOUR_TURN",
+  /** Dice: the bid does not beat the last one, or no bid is there to call. */
+  InvalidBid: "INVALID_BID",
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
