@@ -107,7 +107,8 @@ export function diceView(room: DiceRoom, ctx: ViewContext): ModeView {
     setText(timerText, state.timeLeftMs > 0 ? seconds(state.timeLeftMs, 1) : "–");
     setBar(timerBar, state.phase === "bidding" && state.turnMs > 0 ? state.timeLeftMs / state.turnMs : 0);
 
-    const dice = player ? [...player.dice] : [];
+    // a view field is absent until the server sends it
+    const dice = player?.dice ? [...player.dice] : [];
     rebuild(mine, `${dice.join(",")}:${player?.diceCount ?? 0}`, () =>
       dice.length > 0
         ? dice.map((d) => die(d, "dice-my-die"))
@@ -122,7 +123,7 @@ export function diceView(room: DiceRoom, ctx: ViewContext): ModeView {
     turnKey = key;
     setText(hint, canPlay ? "Your turn: raise the bid (more dice, or as many of a higher face) or call liar. Ones are not wild." : state.phase === "reveal" ? "Dice revealed: the next round starts in a moment." : "");
 
-    rebuild(tableBody, seated(state).map(([id, p]) => `${id}:${p.name}:${p.diceCount}:${p.connected}:${p.placement}:${[...p.revealed].join("")}:${state.turnSeat}`).join("|"), () => [playersTable(state)]);
+    rebuild(tableBody, seated(state).map(([id, p]) => `${id}:${p.name}:${p.diceCount}:${p.connected}:${p.placement}:${[...(p.revealed ?? [])].join("")}:${state.turnSeat}`).join("|"), () => [playersTable(state)]);
     rebuild(revealBody, lastReveal ? `${lastReveal.round}:${state.phase}` : "none", () => revealPanel(state));
   }
 
@@ -134,7 +135,7 @@ export function diceView(room: DiceRoom, ctx: ViewContext): ModeView {
 
   function playersTable(state: DiceState): HTMLElement {
     const rows = seated(state).map(([id, p]) => {
-      const shown: Child[] = p.revealed.length > 0 ? [...p.revealed].map((d) => die(d, undefined, true)) : [HIDDEN_DIE.repeat(p.diceCount)];
+      const shown: Child[] = p.revealed?.length > 0 ? [...p.revealed].map((d) => die(d, undefined, true)) : [HIDDEN_DIE.repeat(p.diceCount)];
       const status = p.placement > 0 ? ordinal(p.placement) : p.diceCount === 0 && state.round > 0 ? "out" : state.turnSeat === p.seat ? "to play" : !p.connected ? "offline" : "";
       return {
         cells: [
