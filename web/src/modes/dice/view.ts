@@ -156,7 +156,7 @@ export function diceView(room: DiceRoom, ctx: ViewContext): ModeView {
     const verdict = reveal.bidStood ? `The bid stood: ${nameOf(state, reveal.challenger)} lost a die.` : `It was a lie: ${nameOf(state, reveal.bid.seat)} lost a die.`;
     return [
       h("p", {}, `${nameOf(state, reveal.challenger)} called liar on ${bidText(reveal.bid)}. `, h("strong", { "data-testid": "dice-reveal-count", "data-count": reveal.count }, `${reveal.count} showed ${FACES[reveal.bid.face]}.`)),
-      h("p", { "data-testid": "dice-reveal-verdict", "data-loser": reveal.loser }, verdict, reveal.eliminated ? " They are out." : ""),
+      h("p", { "data-testid": "dice-reveal-verdict", "data-loser": reveal.loser }, verdict, reveal.eliminated ? " Out of dice." : ""),
     ];
   }
 
