@@ -32,8 +32,13 @@ function autoplay(room: RoomOf<"dice">): void {
   });
 }
 
-async function faces(page: Page): Promise<number[]> {
-  return page.getByTestId("dice-my-die").evaluateAll((els) => els.map((el) => Number(el.getAttribute("data-face"))));
+/** The round, the phase and the page's own dice, read at one instant (one render shows them together). */
+async function snapshot(page: Page): Promise<{ round: number; phase: string; dice: number[] }> {
+  return page.evaluate(() => ({
+    round: Number(document.querySelector('[data-testid="dice-round"]')?.textContent),
+    phase: document.querySelector('[data-testid="dice-phase"]')?.textContent ?? "",
+    dice: [...document.querySelectorAll('[data-testid="dice-my-die"]')].map((el) => Number(el.getAttribute("data-face"))),
+  }));
 }
 
 describe("liar's dice at /play, in a real Chromium against a real server", () => {
@@ -72,9 +77,8 @@ describe("liar's dice at /play, in a real Chromium against a real server", () =>
     let calls = 0;
     for (const deadline = Date.now() + 100_000; !(await page.getByTestId("dice-result").isVisible()); ) {
       assert.ok(Date.now() < deadline, "the match ended");
-      const round = Number(await page.getByTestId("dice-round").textContent());
-      const mine = await faces(page);
-      if (mine.length > 0 && (await page.getByTestId("dice-phase").textContent()) === "bidding") seen.set(round, mine);
+      const now = await snapshot(page);
+      if (now.dice.length > 0 && now.phase === "bidding") seen.set(now.round, now.dice);
       if ((await page.getByTestId("dice-turn").getAttribute("data-mine")) === "true") {
         if (seen.size === 1 && bids === 0) await page.screenshot({ path: path.join(SCREENSHOTS, "dice.png") });
         const liar = page.getByTestId("dice-liar-button");

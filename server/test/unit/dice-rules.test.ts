@@ -166,7 +166,7 @@ describe("dice rules", () => {
     ];
     for (const [input, code] of cases) {
       const before = structuredClone(match);
-      const step = diceRules.apply(match, input, match.now);
+      const step = diceRules.apply(match, input, match.now + 5);
       assert.ok(step.refused, `${JSON.stringify(input)} is refused`);
       assert.equal(step.code, code, JSON.stringify(input));
       assert.deepEqual(match, before, `${JSON.stringify(input)} changed nothing`);

@@ -295,6 +295,41 @@ export const diceCodec: InputCodec<DiceMessages> = {
   },
 };
 
+/** One input at `at`; a refusal leaves the match as it was. */
+function applyInput(match: DiceMatch, input: RulesInput<DiceMessages>, at: number): Step<DiceMatch, DiceEvent> | Refusal {
+  if (match.phase === "over") return refuse(ErrorCode.WrongPhase, "the match is over");
+  switch (input.type) {
+    case "bid":
+      return applyMove(match, input.seat, { kind: "bid", quantity: input.payload.quantity, face: input.payload.face }, at);
+    case "liar":
+      return applyMove(match, input.seat, { kind: "liar" }, at);
+    case "join": {
+      const seatState = match.seats[input.seat];
+      if (!seatState || seatState.count === 0 || !occupantOf(match, input.seat).isBot) {
+        return refuse(ErrorCode.NotParticipant, `seat ${input.seat} has no bot in play to take over`);
+      }
+      if (match.participants.some((p) => p.active && p.playerId === input.playerId)) return refuse(ErrorCode.NotParticipant, "this player already plays a seat");
+      const events: DiceEvent[] = [];
+      seat(match, input.seat, input.playerId, input.name, false, at, events);
+      return { state: match, events };
+    }
+    case "leave": {
+      const seatState = match.seats[input.seat];
+      if (!seatState || seatState.count === 0 || occupantOf(match, input.seat).isBot) return unchanged(match);
+      const events: DiceEvent[] = [];
+      seat(match, input.seat, diceBotId(input.seat), diceBotName(input.seat), true, at, events);
+      return { state: match, events };
+    }
+    case "presence":
+      return unchanged(match);
+    case "stop":
+      match.stopped = true;
+      match.phase = "over";
+      match.turn = -1;
+      return { state: match, events: [{ type: "over" }] };
+  }
+}
+
 export const diceRules: ModeRules<DiceSettings, DiceMatch, DiceMessages, DiceEvent> = {
   version: DICE_RULES_VERSION,
   codec: diceCodec,
@@ -335,38 +370,9 @@ export const diceRules: ModeRules<DiceSettings, DiceMatch, DiceMessages, DiceEve
   },
 
   apply(match, input: RulesInput<DiceMessages>, at) {
-    match.now = Math.max(match.now, at);
-    if (match.phase === "over") return refuse(ErrorCode.WrongPhase, "the match is over");
-    switch (input.type) {
-      case "bid":
-        return applyMove(match, input.seat, { kind: "bid", quantity: input.payload.quantity, face: input.payload.face }, at);
-      case "liar":
-        return applyMove(match, input.seat, { kind: "liar" }, at);
-      case "join": {
-        const seatState = match.seats[input.seat];
-        if (!seatState || seatState.count === 0 || !occupantOf(match, input.seat).isBot) {
-          return refuse(ErrorCode.NotParticipant, `seat ${input.seat} has no bot in play to take over`);
-        }
-        if (match.participants.some((p) => p.active && p.playerId === input.playerId)) return refuse(ErrorCode.NotParticipant, "this player already plays a seat");
-        const events: DiceEvent[] = [];
-        seat(match, input.seat, input.playerId, input.name, false, at, events);
-        return { state: match, events };
-      }
-      case "leave": {
-        const seatState = match.seats[input.seat];
-        if (!seatState || seatState.count === 0 || occupantOf(match, input.seat).isBot) return unchanged(match);
-        const events: DiceEvent[] = [];
-        seat(match, input.seat, diceBotId(input.seat), diceBotName(input.seat), true, at, events);
-        return { state: match, events };
-      }
-      case "presence":
-        return unchanged(match);
-      case "stop":
-        match.stopped = true;
-        match.phase = "over";
-        match.turn = -1;
-        return { state: match, events: [{ type: "over" }] };
-    }
+    const step = applyInput(match, input, at);
+    if (!step.refused) match.now = Math.max(match.now, at);
+    return step;
   },
 
   advance(match, to) {
