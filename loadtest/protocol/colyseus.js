@@ -10,7 +10,11 @@
  *   MsgValue, SeatReservation, ServerFrame } from "./types.js"
  */
 import { ByteWriter, utf8Decode, utf8Encode } from "./bytes.js";
-import { decode, encodeInto } from "./msgpack.js";
+import { Packr, unpack } from "msgpackr";
+
+/** Plain msgpack (no record extension), undefined map values left out, as the SDK sends them. */
+const packerOptions = { useRecords: false, skipValues: [undefined] };
+const packer = new Packr(packerOptions);
 
 export const Protocol = Object.freeze({
   JOIN_ROOM: 10,
@@ -78,7 +82,7 @@ export function roomDataFrame(type, payload) {
   out.u8(Protocol.ROOM_DATA);
   if (typeof type === "string") writeHeaderString(out, type);
   else writeHeaderNumber(out, type);
-  if (payload !== undefined) encodeInto(out, payload);
+  if (payload !== undefined) out.bytes(packer.pack(payload));
   return out.finish();
 }
 
@@ -147,7 +151,7 @@ function writeHeaderNumber(out, n) {
 // Server → client frames
 
 /**
- * Reads one server frame. Throws ProtocolError (or MsgpackError for a bad payload) on malformed input.
+ * Reads one server frame. Throws ProtocolError (or msgpackr's error for a bad payload) on malformed input.
  * @param {Uint8Array} bytes
  * @returns {ServerFrame}
  */
@@ -171,7 +175,7 @@ export function parseFrame(bytes) {
       return { kind: "leave" };
     case Protocol.ROOM_DATA: {
       const type = reader.type();
-      return { kind: "data", type, payload: reader.done() ? undefined : decode(bytes, reader.offset) };
+      return { kind: "data", type, payload: reader.done() ? undefined : unpack(bytes.subarray(reader.offset)) };
     }
     case Protocol.ROOM_DATA_BYTES: {
       const type = reader.type();
@@ -186,7 +190,7 @@ export function parseFrame(bytes) {
     case Protocol.ROOM_RESPONSE: {
       const requestId = reader.number();
       const status = reader.byte();
-      return { kind: "response", requestId, status, payload: reader.done() ? undefined : decode(bytes, reader.offset) };
+      return { kind: "response", requestId, status, payload: reader.done() ? undefined : unpack(bytes.subarray(reader.offset)) };
     }
     default:
       return { kind: "other", code };

@@ -6,12 +6,10 @@
  *   PlayerOptions, PlayerStats } from "./types.js"
  */
 import { joinAck, leaveFrame, parseFrame, pingFrame, roomDataFrame } from "./colyseus.js";
+import { ERROR_MESSAGE, FINISHED_MESSAGE } from "@arena/shared/kit/names";
 import { seededRandom } from "./random.js";
 
-/** Message type of the game's typed errors, in every mode. */
-export const ERROR_MESSAGE = "error";
-/** Message type every mode sends once when its match ends. */
-export const FINISHED_MESSAGE = "finished";
+export { ERROR_MESSAGE, FINISHED_MESSAGE };
 
 /**
  * What a strategy may do: send room messages, draw random numbers, report a payload it could not use.

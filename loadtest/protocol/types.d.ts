@@ -83,7 +83,8 @@ export type MatchmakeMethod = "joinOrCreate" | "create" | "join" | "joinById";
 // ---------------------------------------------------------------------------------------------
 // Players
 
-export type Mode = "race" | "quiz" | "war";
+/** A mode of the contract registry. */
+export type Mode = import("@arena/shared").ModeName;
 
 /** The game's typed `error` message. */
 export interface GameErrorPayload {
@@ -149,10 +150,6 @@ export interface PlayerOptions {
 export interface RaceOptions extends PlayerOptions {
   /** Inputs per second while racing (default 10). */
   inputRatePerS?: number;
-  /** While the race has not started (inputs get WRONG_PHASE), one probing input this often (default 1000 ms). */
-  lobbyProbeMs?: number;
-  /** A probe with no WRONG_PHASE back within this long means the race accepts inputs (default 500 ms). */
-  ackWindowMs?: number;
 }
 
 export interface QuizOptions extends PlayerOptions {

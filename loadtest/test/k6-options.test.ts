@@ -1,12 +1,16 @@
 // The parts of the k6 layer that need no k6 runtime: options from the environment and the summary.
 // (The rest imports k6 modules; it is typechecked against @types/k6 by loadtest/k6/tsconfig.json.)
 import assert from "node:assert/strict";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
 
 // k6 gives scripts their -e variables as __ENV; config.js reads it when loaded
 globalThis.__ENV = { ARENA_URL: "http://10.1.2.3:2567", STAGES: "10s:5, 1m:50,20s:0", PLAY_S: "60", JOIN_P95_MS: "800" };
 const { parseStages, scriptOptions, settings } = await import("../k6/lib/config.js");
-const { summaryHandler } = await import("../k6/lib/summary.js");
+const { summaryHandler, summaryPath } = await import("../k6/lib/summary.js");
+const RESULTS = fileURLToPath(new URL("../results/", import.meta.url));
 
 describe("k6 options", () => {
   it("builds a ramping-vus scenario and the thresholds from the environment", () => {
@@ -56,8 +60,9 @@ describe("k6 summary", () => {
       },
     };
     const outputs = summaryHandler("race")(data);
-    assert.deepEqual(Object.keys(outputs).sort(), ["loadtest/results/race-summary.json", "stdout"]);
-    assert.deepEqual(JSON.parse(outputs["loadtest/results/race-summary.json"]!), data);
+    const file = path.join(RESULTS, "race-summary.json");
+    assert.deepEqual(Object.keys(outputs).sort(), [file, "stdout"]);
+    assert.deepEqual(JSON.parse(outputs[file]!), data);
     const text = outputs.stdout!;
     assert.match(text, /arena race load test, 95 s/);
     assert.match(text, /✓ arena_join_ms p\(95\)<500/);
@@ -67,6 +72,21 @@ describe("k6 summary", () => {
     assert.match(text, /arena_bytes_received\s+20\.00 MiB/);
     assert.match(text, /arena_game_errors\{code:WRONG_PHASE\}\s+40/);
     assert.doesNotMatch(text, /LATE_ANSWER/, "tagged counts that stayed at zero are left out");
-    assert.match(text, /summary written to loadtest\/results\/race-summary.json/);
+    assert.ok(text.endsWith(`JSON summary: ${file}\n`), text.slice(-120));
+  });
+
+  it("writes to the repository's loadtest/results from any working directory, SUMMARY_PATH as given", () => {
+    const cwd = process.cwd();
+    try {
+      process.chdir(tmpdir());
+      assert.equal(summaryPath("war"), path.join(RESULTS, "war-summary.json"));
+      globalThis.__ENV.SUMMARY_PATH = "out/war.json";
+      const outputs = summaryHandler("war")({});
+      assert.ok("out/war.json" in outputs);
+      assert.match(outputs.stdout!, /JSON summary: out\/war.json \(relative to the working directory\)\n$/);
+    } finally {
+      delete globalThis.__ENV.SUMMARY_PATH;
+      process.chdir(cwd);
+    }
   });
 });

@@ -70,11 +70,11 @@ describe("every player", () => {
 
     player.onFrame(getMessageBytes[Protocol.ERROR](4217, "bad payload"), 1400);
     assert.deepEqual(player.stats.serverErrors, [{ code: 4217, message: "bad payload" }]);
-    player.onFrame(new Uint8Array([Protocol.ROOM_DATA, 0xa1, 0x61, 0xc1]), 1450);
+    player.onFrame(new Uint8Array([Protocol.ROOM_DATA, 0xa1, 0x61, 0xa5, 0x61]), 1450);
     player.onFrame(new Uint8Array([]), 1460);
     assert.equal(player.stats.decodeErrors, 2, "malformed frames are counted, never thrown");
     assert.equal(player.stats.framesReceived, 10);
-    assert.equal(player.stats.bytesReceived, JOIN.length * 2 + PONG.length * 2 + 4 + 3 + 10 + getMessageBytes[Protocol.ERROR](4217, "bad payload").length + 4);
+    assert.equal(player.stats.bytesReceived, JOIN.length * 2 + PONG.length * 2 + 4 + 3 + 10 + getMessageBytes[Protocol.ERROR](4217, "bad payload").length + 5);
   });
 
   it("leaves once, and calls a close clean only after leaving or finishing", () => {
@@ -108,28 +108,25 @@ describe("every player", () => {
     player.onFrame(gameError(ErrorCode.WrongPhase, "input"), 10);
     player.onFrame(gameError(ErrorCode.RateLimited, "input"), 20);
     player.onFrame(serverMessage("error", { nope: true }), 30);
-    assert.deepEqual(player.stats.gameErrors, { WRONG_PHASE: 1, RATE_LIMITED: 1 });
-    assert.deepEqual(player.stats.unexpectedErrors, { RATE_LIMITED: 1 });
+    player.onFrame(gameError(ErrorCode.NotParticipant, "input"), 25);
+    assert.deepEqual(player.stats.gameErrors, { WRONG_PHASE: 1, RATE_LIMITED: 1, NOT_PARTICIPANT: 1 });
+    assert.deepEqual(player.stats.unexpectedErrors, { WRONG_PHASE: 1, RATE_LIMITED: 1 }, "out of the race is expected; the rest is not");
     assert.equal(player.stats.decodeErrors, 1, "an error payload without a code");
-    assert.deepEqual(player.stats.messagesByType, { error: 3 });
+    assert.deepEqual(player.stats.messagesByType, { error: 4 });
   });
 });
 
 describe("race player", () => {
-  it("probes the lobby, then streams valid inputs at its rate, and stops once out of the race", () => {
-    const player = createRacePlayer({ seed: 9, inputRatePerS: 10, lobbyProbeMs: 1000, ackWindowMs: 500 });
+  it("waits for the countdown, then streams valid inputs at its rate, and stops once out of the race", () => {
+    const player = createRacePlayer({ seed: 9, inputRatePerS: 10 });
     player.onFrame(JOIN, 0);
-    const probe = sentMessages(player, 0, 0);
-    assert.equal(probe.length, 1, "one probing input after joining");
-    player.onFrame(gameError(ErrorCode.WrongPhase, "input"), 5);
-    assert.equal(sentMessages(player, 20, 980).length, 0, "quiet while the lobby refuses inputs");
-    assert.equal(sentMessages(player, 1000, 1000).length, 1, "the next probe a second later");
-    // no WRONG_PHASE this time: after the ack window the race is on
-    const stream = sentMessages(player, 1020, 3500);
-    assert.ok(stream[0]!.at >= 1500 && stream[0]!.at <= 1520, `driving starts after the ack window (${stream[0]!.at})`);
-    const perSecond = stream.filter((m) => m.at >= 2000 && m.at < 3000).length;
+    assert.equal(sentMessages(player, 0, 2000).length, 0, "nothing before the countdown");
+    player.onFrame(serverMessage("countdown", { countdownMs: 3000 }), 2000);
+    const stream = sentMessages(player, 2000, 4500);
+    assert.equal(stream[0]!.at, 2000, "driving starts with the countdown");
+    const perSecond = stream.filter((m) => m.at >= 3000 && m.at < 4000).length;
     assert.ok(perSecond >= 9 && perSecond <= 11, `about 10 inputs a second (${perSecond})`);
-    for (const { type, payload } of [...probe, ...stream]) {
+    for (const { type, payload } of stream) {
       assert.equal(type, "input");
       RaceInput.parse(payload); // the server's own validation
     }
@@ -137,18 +134,26 @@ describe("race player", () => {
     assert.ok(new Set(inputs.map((i) => i.throttle)).size > 1, "throttle varies");
     assert.deepEqual(
       inputs.map((i) => i.seq),
-      inputs.map((_, k) => k + 2),
+      inputs.map((_, k) => k),
       "sequence numbers count up",
     );
 
-    player.onFrame(gameError(ErrorCode.NotParticipant, "input"), 3510);
-    assert.equal(sentMessages(player, 3520, 5000).length, 0, "finished racing: no more inputs");
+    player.onFrame(gameError(ErrorCode.NotParticipant, "input"), 4510);
+    assert.equal(sentMessages(player, 4520, 6000).length, 0, "finished racing: no more inputs");
     assert.deepEqual(player.stats.unexpectedErrors, {});
   });
 
-  it("does not burst after a stalled timer", () => {
-    const player = createRacePlayer({ lobbyProbeMs: 100, ackWindowMs: 100 });
+  it("counts WRONG_PHASE as unexpected: a racer only sends once the race is open", () => {
+    const player = createRacePlayer();
     player.onFrame(JOIN, 0);
+    player.onFrame(gameError(ErrorCode.WrongPhase, "input"), 10);
+    assert.deepEqual(player.stats.unexpectedErrors, { WRONG_PHASE: 1 });
+  });
+
+  it("does not burst after a stalled timer", () => {
+    const player = createRacePlayer();
+    player.onFrame(JOIN, 0);
+    player.onFrame(serverMessage("started", { timeLimitMs: 60000 }), 0);
     sentMessages(player, 0, 1000);
     // the next tick comes 2 s late
     assert.equal(sentMessages(player, 3000, 3000).length, 1);
@@ -157,8 +162,9 @@ describe("race player", () => {
 
   it("plays the same seed the same way", () => {
     const play = () => {
-      const player = createRacePlayer({ seed: 42, lobbyProbeMs: 100, ackWindowMs: 100 });
+      const player = createRacePlayer({ seed: 42 });
       player.onFrame(JOIN, 0);
+      player.onFrame(serverMessage("countdown", { countdownMs: 100 }), 0);
       return sentMessages(player, 0, 2000).map((m) => JSON.stringify(m.payload));
     };
     assert.deepEqual(play(), play());
@@ -234,21 +240,45 @@ describe("war player", () => {
   };
   const roads = new Map(map.zones.map((z) => [z.id, z]));
 
+  /** Ticks the player every 20 ms like a session does, and answers each accepted move with `arrived` once its walk is over. */
+  function walkWithServer(player: Player, from: number, to: number, startZone: number | null) {
+    const moves: Array<{ at: number; payload: MsgValue | undefined }> = [];
+    let here = startZone;
+    let arrival: { at: number; zone: number } | null = null;
+    for (let now = from; now <= to; now += 20) {
+      if (arrival && now >= arrival.at) {
+        player.onFrame(serverMessage("arrived", { zone: arrival.zone }), now);
+        here = arrival.zone;
+        arrival = null;
+      }
+      for (const frame of player.tick(now)) {
+        const parsed = parseFrame(frame);
+        if (parsed.kind !== "data" || parsed.type !== "move") continue;
+        moves.push({ at: now, payload: parsed.payload });
+        const target = WarMove.parse(parsed.payload).to;
+        const road: { neighbours: number[]; travelMs: number[] } | undefined = here === null ? undefined : roads.get(here);
+        const k: number = road ? road.neighbours.indexOf(target) : -1;
+        arrival = { at: now + (road && k >= 0 ? road.travelMs[k]! : 1000), zone: target };
+      }
+    }
+    return moves;
+  }
+
   it("walks from neighbour to neighbour, waiting out each walk", () => {
     const player = createWarPlayer({ seed: 3, arrivalMarginMs: 300, maxDwellMs: 1000 });
     player.onFrame(JOIN, 0);
     player.onFrame(serverMessage("map", map), 0);
-    const moves = sentMessages(player, 0, 30_000);
+    const moves = walkWithServer(player, 0, 30_000, 0);
     assert.ok(moves.length >= 6, `kept moving (${moves.length})`);
     let here = 0;
     let readyAt = 0;
     for (const { at, payload } of moves) {
       const { to } = WarMove.parse(payload);
-      const road = roads.get(here)!;
-      const k = road.neighbours.indexOf(to);
+      const road: { neighbours: number[]; travelMs: number[] } = roads.get(here)!;
+      const k: number = road.neighbours.indexOf(to);
       assert.ok(k >= 0, `${to} is a neighbour of ${here}`);
       assert.ok(at >= readyAt, `no move before the last walk is over (${at} < ${readyAt})`);
-      readyAt = at + road.travelMs[k]! + 300;
+      readyAt = at + road.travelMs[k]!;
       here = to;
     }
     assert.deepEqual(player.stats.gameErrors, {});
@@ -282,12 +312,11 @@ describe("war player", () => {
     const walking = createWarPlayer({ seed: 6 });
     walking.onFrame(JOIN, 0);
     walking.onFrame(serverMessage("map", { ...map, zone: 255 }), 0);
-    const start = sentMessages(walking, 0, 0);
-    assert.equal(start.length, 1, "a unit taken over mid-walk tries a zone at once");
-    // accepted: it now knows where it is and walks on from there
-    const next = sentMessages(walking, 20, 10_000);
-    const from = WarMove.parse(start[0]!.payload).to;
-    assert.ok(roads.get(from)!.neighbours.includes(WarMove.parse(next[0]!.payload).to));
+    const walked = walkWithServer(walking, 0, 10_000, null);
+    assert.ok(walked.length >= 2, "a unit taken over mid-walk tries a zone at once, then walks on");
+    // accepted: once it arrived it knows where it is and walks on from there
+    const from = WarMove.parse(walked[0]!.payload).to;
+    assert.ok(roads.get(from)!.neighbours.includes(WarMove.parse(walked[1]!.payload).to));
   });
 
   it("stops moving once the war is finished", () => {

@@ -10,7 +10,7 @@ import { WAR_ROOM } from "@arena/shared/modes/war/contract";
 import { ConfigError, loadConfig, type Config } from "./config.js";
 import { TokenService, bearerToken } from "./auth/tokens.js";
 import { mountAuthRoutes } from "./http/auth.js";
-import { errorHandler } from "./http/errors.js";
+import { errorHandler, notFound } from "./http/errors.js";
 import { mountHealthRoutes } from "./http/health.js";
 import { mountLeaderboardRoutes } from "./http/leaderboards.js";
 import { installHttpFront } from "./http/front.js";
@@ -22,8 +22,7 @@ import { openDatabase } from "./persistence/database.js";
 import { writeMatchResults } from "./persistence/results-store.js";
 import { ResultsWriter } from "./persistence/results-writer.js";
 import { roomCensus } from "./kit/census.js";
-import { matchRoomFor } from "./kit/match-room.js";
-import { SERVER_MODES } from "./modes/index.js";
+import { defineModeRooms } from "./modes/rooms.js";
 import { QuizRoom } from "./rooms/quiz/QuizRoom.js";
 import { WarRoom } from "./rooms/war/WarRoom.js";
 import { provideRoomServices, type RoomServices } from "./kit/services.js";
@@ -99,9 +98,7 @@ async function main() {
   const { presence, driver } = await scaleOut(config, logger);
   const server = defineServer({
     rooms: {
-      ...Object.fromEntries(
-        SERVER_MODES.map((mode) => [mode.contract.name, defineRoom(matchRoomFor(mode, services)).filterBy([...mode.contract.matchFilter])]),
-      ),
+      ...defineModeRooms(services),
       [QUIZ_ROOM]: defineRoom(QuizRoom).filterBy(["minPlayers", "maxPlayers", "rounds", "category"]),
       [WAR_ROOM]: defineRoom(WarRoom).filterBy(["factions", "maxPlayers", "scoreLimit", "timeLimit"]),
     },
@@ -128,6 +125,7 @@ async function main() {
         app.use("/admin/monitor", requireAdmin(config.auth.adminToken), monitor());
         logger.info("admin routes mounted at /admin/monitor");
       }
+      app.use(notFound);
       app.use(errorHandler(logger));
     },
   });

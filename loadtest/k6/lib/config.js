@@ -1,6 +1,7 @@
 // Settings from the environment (`k6 run -e NAME=value ...`) and the k6 options they make.
 /** @import { Options } from "k6/options" */
 /** @import { Mode } from "../../protocol/types.js" */
+import { ErrorCode } from "@arena/shared/kit/names";
 
 /**
  * @param {string} name
@@ -55,18 +56,7 @@ export const settings = {
 };
 
 /** Codes of the game's `error` message, listed so the summary shows a count for each. */
-const GAME_ERROR_CODES = [
-  "WRONG_PHASE",
-  "NOT_PARTICIPANT",
-  "INVALID_MESSAGE",
-  "UNKNOWN_MESSAGE",
-  "RATE_LIMITED",
-  "LATE_ANSWER",
-  "DUPLICATE_ANSWER",
-  "WRONG_ROUND",
-  "INVALID_MOVE",
-  "INTERNAL",
-];
+const GAME_ERROR_CODES = Object.values(ErrorCode);
 const ERROR_STAGES = ["auth", "matchmake", "join", "close", "client"];
 
 /**

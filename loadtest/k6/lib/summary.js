@@ -10,14 +10,28 @@ import { envString } from "./config.js";
  */
 
 /**
+ * Where the JSON summary goes. k6 opens handleSummary's paths relative to the working directory, so
+ * the default is made absolute from this module's own location (import.meta.resolve, k6 v0.53+):
+ * loadtest/results/ of this checkout, from whatever folder k6 runs. SUMMARY_PATH is taken as given.
+ * @param {Mode} mode
+ */
+export function summaryPath(mode) {
+  const given = envString("SUMMARY_PATH", "");
+  if (given) return given;
+  const url = import.meta.resolve(`../../results/${mode}-summary.json`);
+  return decodeURIComponent(url.replace(/^file:\/\//, "")).replace(/^\/([A-Za-z]:\/)/, "$1");
+}
+
+/**
  * @param {Mode} mode
  * @returns {(data: SummaryData) => { [output: string]: string }}
  */
 export function summaryHandler(mode) {
-  const path = envString("SUMMARY_PATH", `loadtest/results/${mode}-summary.json`);
+  const path = summaryPath(mode);
   return (data) => ({
     [path]: JSON.stringify(data, null, 2),
-    stdout: `${summaryText(mode, data)}\nsummary written to ${path}\n`,
+    // k6 writes the file after this text is out (and says so if it cannot): name it, claim nothing
+    stdout: `${summaryText(mode, data)}\nJSON summary: ${path}${/^([A-Za-z]:)?[\\/]/.test(path) ? "" : " (relative to the working directory)"}\n`,
   });
 }
 

@@ -5,6 +5,7 @@ import { ErrorCode, type HttpErrorBody } from "@arena/shared";
 import { KeyedBuckets } from "../lib/token-bucket.js";
 import type { Logger } from "../observability/logger.js";
 import type { Metrics } from "../observability/metrics.js";
+import { matchmakeError, type MatchmakeErrorBody } from "./errors.js";
 import { CorsPolicy, clientIp } from "./security.js";
 
 export interface HttpFrontOptions {
@@ -24,8 +25,10 @@ export interface HttpFrontOptions {
   beforeQueue?: (req: IncomingMessage) => Promise<unknown>;
 }
 
+/** Every matchmaking call (method, room name or id); answered here so every failure has one shape. */
+const MATCHMAKE_CALL = /^\/matchmake\/([^/]+)\/([^/]+)$/;
 /** Matchmaking calls that look for a room with a free seat: the ones that contend in a burst. */
-const QUEUED = /^\/matchmake\/(joinOrCreate|join)\/([a-zA-Z0-9_-]+)$/;
+const QUEUED = new Set(["joinOrCreate", "join"]);
 const MAX_OPTIONS_BYTES = 16 * 1024;
 
 /**
@@ -57,8 +60,10 @@ function readBody(req: IncomingMessage, limit: number): Promise<string> {
     req.on("data", (chunk: Buffer) => {
       size += chunk.length;
       if (size > limit) {
-        reject(new Error("body too large"));
-        req.destroy();
+        // drop the rest unread, as Express' body parser does, so the client gets the 413 on a usable connection
+        req.removeAllListeners("data");
+        req.resume();
+        reject(Object.assign(new Error(`the options are over ${limit} bytes`), { code: 413 }));
         return;
       }
       chunks.push(chunk);
@@ -74,7 +79,15 @@ function sendJson(res: ServerResponse, status: number, body: unknown, headers: R
   res.end(json);
 }
 
-/** Answers a queued matchmaking request exactly as Colyseus' own route would. */
+function sendMatchmakeError(res: ServerResponse, error: unknown, cors: Record<string, string>) {
+  const { status, body } = matchmakeError(error);
+  sendJson(res, status, body, cors);
+}
+
+/**
+ * Answers a matchmaking request as Colyseus' own route would, its failures in Colyseus' shape with a
+ * stable code (see matchmakeError); seat-seeking calls wait in their room type's queue.
+ */
 async function matchmakeQueued(
   queue: MatchmakingQueue,
   req: IncomingMessage,
@@ -85,26 +98,31 @@ async function matchmakeQueued(
   beforeQueue: HttpFrontOptions["beforeQueue"],
 ) {
   if (matchMaker.state === matchMaker.MatchMakerState.SHUTTING_DOWN) {
-    sendJson(res, 503, { code: 503, error: "UNAVAILABLE: the node is draining" }, cors);
+    sendMatchmakeError(res, Object.assign(new Error(`${ErrorCode.Unavailable}: the node is draining`), { code: 503 }), cors);
     return;
   }
   let options: unknown;
   try {
     const text = await readBody(req, MAX_OPTIONS_BYTES);
     options = text.trim() === "" ? {} : (JSON.parse(text) as unknown);
-  } catch {
-    sendJson(res, 400, { code: 400, error: `${ErrorCode.InvalidOptions}: the body is not JSON (or over ${MAX_OPTIONS_BYTES} bytes)` }, cors);
+  } catch (error) {
+    const tooLarge = (error as { code?: unknown }).code === 413;
+    sendMatchmakeError(res, tooLarge ? error : Object.assign(new Error("the options are not JSON"), { code: 400 }), cors);
     return;
   }
   const auth = createAuthContext({ headers: req.headers as Record<string, string>, remoteAddress: req.socket.remoteAddress, req });
-  await beforeQueue?.(req).catch(() => undefined);
+  const invoke = () => matchMaker.controller.invokeMethod(method, room, options ?? undefined, auth);
   try {
-    const reservation = await queue.run(room, () => matchMaker.controller.invokeMethod(method, room, options ?? undefined, auth));
+    let reservation: unknown;
+    if (QUEUED.has(method)) {
+      await beforeQueue?.(req).catch(() => undefined);
+      reservation = await queue.run(room, invoke);
+    } else {
+      reservation = await invoke();
+    }
     sendJson(res, 200, reservation, cors);
   } catch (error) {
-    const code = typeof (error as { code?: unknown }).code === "number" ? (error as { code: number }).code : 500;
-    const status = code >= 400 && code < 600 ? code : 500;
-    sendJson(res, status, { code, error: (error as Error).message }, cors);
+    sendMatchmakeError(res, error, cors);
   }
 }
 
@@ -166,7 +184,11 @@ export function installHttpFront(server: Server, options: HttpFrontOptions): Key
       const verdict = buckets.take(clientIp(req, options.trustProxy), Date.now());
       if (!verdict.allowed) {
         const retryAfter = Math.max(1, Math.ceil(verdict.retryAfterMs / 1000));
-        const body: HttpErrorBody = { code: ErrorCode.RateLimited, message: `too many requests; retry in ${retryAfter} s` };
+        const message = `too many requests; retry in ${retryAfter} s`;
+        // matchmaking answers in Colyseus' shape, the other routes in ours
+        const body: HttpErrorBody | MatchmakeErrorBody = mm
+          ? matchmakeError(Object.assign(new Error(message), { code: 429 })).body
+          : { code: ErrorCode.RateLimited, message };
         res.writeHead(429, {
           "Content-Type": "application/json",
           "Retry-After": String(retryAfter),
@@ -177,10 +199,10 @@ export function installHttpFront(server: Server, options: HttpFrontOptions): Key
         return true;
       }
     }
-    const queued = req.method === "POST" ? QUEUED.exec(path) : null;
-    if (queued) {
+    const call = req.method === "POST" ? MATCHMAKE_CALL.exec(path) : null;
+    if (call) {
       const cors = { ...CorsPolicy.baseHeaders, ...options.cors.headersFor(req.headers.origin) };
-      void matchmakeQueued(queue, req, res, queued[1] as string, queued[2] as string, cors, options.beforeQueue);
+      void matchmakeQueued(queue, req, res, call[1] as string, call[2] as string, cors, options.beforeQueue);
       return true;
     }
     return emit(event, ...args);

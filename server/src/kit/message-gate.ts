@@ -81,7 +81,7 @@ export class MessageGate {
     const { messagesPerSecond, strikes } = this.limits;
     let budget = this.budgets.get(client);
     if (!budget) {
-      budget = { bucket: new TokenBucket(messagesPerSecond * 2, messagesPerSecond, now), perType: new Map(), strikes: [], warnedAt: 0 };
+      budget = { bucket: new TokenBucket(messagesPerSecond * 2, messagesPerSecond, now), perType: new Map(), strikes: [], warnedAt: Number.NEGATIVE_INFINITY };
       this.budgets.set(client, budget);
     }
     const typeRate = type === undefined ? undefined : this.typeRates.get(type);

@@ -32,6 +32,8 @@ describe("HTTP limits, CORS and admin", () => {
     // matchmaking shares the budget of that IP
     const mm = await fetch(`${server.url}/matchmake/joinOrCreate/race`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
     assert.equal(mm.status, 429);
+    // in Colyseus' matchmaking shape, which its SDKs parse
+    assert.deepEqual(Object.keys((await mm.json()) as object).sort(), ["code", "error"]);
     // reads are not limited
     assert.equal((await fetch(`${server.url}/health`)).status, 200);
   });

@@ -46,6 +46,14 @@ async function readYaml<T>(relative: string): Promise<T> {
   return parseYaml(await readAsset(relative), { merge: true }) as T;
 }
 
+/** `${VAR:-default}` in a compose file, replaced as Compose does when VAR is unset. */
+const COMPOSE_VARIABLE = /\$\{([A-Z0-9_]+):-([^}]*)\}/g;
+
+/** docker-compose.yml as Compose reads it with none of its variables set. */
+async function readCompose(): Promise<Compose> {
+  return parseYaml((await readAsset(ASSETS.compose)).replace(COMPOSE_VARIABLE, (_all, _name: string, fallback: string) => fallback), { merge: true }) as Compose;
+}
+
 // ------------------------------------------------------------------------------------------------
 // The exposition format, as Prometheus reads it
 
@@ -326,8 +334,10 @@ interface ComposeService {
   depends_on?: string[] | Record<string, { condition?: string }>;
   stop_grace_period?: string;
   healthcheck?: { test?: unknown };
+  profiles?: string[];
 }
 interface Compose {
+  name?: string;
   services?: Record<string, ComposeService>;
   volumes?: Record<string, unknown>;
 }
@@ -934,7 +944,7 @@ describe("observability assets against a running server", () => {
   });
 
   it("docker-compose.yml: six services wired together, mounts pointing at the repository's files, node settings the server accepts", async () => {
-    const compose = await readYaml<Compose>(ASSETS.compose);
+    const compose = await readCompose();
     const services = compose.services ?? {};
     assert.deepEqual(Object.keys(services).sort(), ["arena-1", "arena-2", "grafana", "postgres", "prometheus", "redis"]);
     const service = (name: string) => services[name]!;
@@ -1019,6 +1029,19 @@ describe("observability assets against a running server", () => {
     const url = new URL(datasources.datasources![0]!.url!);
     assert.deepEqual([url.hostname, url.port], ["prometheus", "9090"], "the datasource URL is the prometheus service's port");
     assert.ok(Object.keys(dependsOn(grafana)).includes("prometheus"));
+  });
+
+  it("docker-compose.yml reads the same in Compose v1 and v2: no top-level name, images overridable with the official ones as defaults, Grafana in a profile", async () => {
+    const raw = parseYaml(await readAsset(ASSETS.compose), { merge: true }) as Compose;
+    assert.equal(raw.name, undefined, "Compose v1 refuses a top-level name");
+    for (const [name, svc] of Object.entries(raw.services ?? {})) {
+      if (svc.build) continue;
+      const variable = `${name.toUpperCase()}_IMAGE`;
+      assert.match(svc.image ?? "", new RegExp(`^\\$\\{${variable}:-[a-z][\\w./-]*:[\\w.-]+\\}$`), `${name}: image: \${${variable}:-<official image>}`);
+    }
+    assert.deepEqual(raw.services?.grafana?.profiles, ["grafana"]);
+    const always = Object.entries(raw.services ?? {}).filter(([, svc]) => !svc.profiles);
+    assert.deepEqual(always.map(([name]) => name).sort(), ["arena-1", "arena-2", "postgres", "prometheus", "redis"]);
   });
 
   describe("with Prometheus' own tools", { skip: binaryOnPath("promtool") ? false : "promtool is not installed (apt-get install prometheus)" }, () => {

@@ -16,8 +16,9 @@ export function payload<T>(): Payload<T> {
   return {};
 }
 
-/** The message every mode sends once when its match ends. */
-export const FINISHED_MESSAGE = "finished" as const;
+import { FINISHED_MESSAGE } from "./names.js";
+
+export { FINISHED_MESSAGE };
 
 /** Input names the room runtime gives every mode's rules; no client message may take one of them. */
 export const KIT_INPUTS = ["join", "leave", "presence", "stop"] as const;

@@ -33,6 +33,8 @@ export const ErrorCode = {
   Unavailable: "UNAVAILABLE",
   /** Something failed on the server; the room keeps running. */
   Internal: "INTERNAL",
+  /** HTTP: the request body is larger than the route accepts. */
+  PayloadTooLarge: "PAYLOAD_TOO_LARGE",
   /** Turn-based modes: it is another player's turn. */
   NotYourTurn: "NOT_YOUR_TURN",
   /** Dice: the bid does not beat the last one, or no bid is there to call. */

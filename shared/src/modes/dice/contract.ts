@@ -3,9 +3,9 @@ import * as z from "zod/mini";
 import { ErrorCode } from "../../kit/errors.js";
 import { int, intWithDefault } from "../../kit/common.js";
 import { defineContract, payload } from "../../kit/contract.js";
+import { DICE_ROOM, DiceMessage, DiceServerMessage } from "./names.js";
 
-/** Room name of liar's dice. */
-export const DICE_ROOM = "dice" as const;
+export * from "./names.js";
 
 /** Bounds of what a dice match can be created with. */
 export const DICE_LIMITS = {
@@ -14,26 +14,6 @@ export const DICE_LIMITS = {
   minDice: 1,
   maxDice: 5,
   faces: 6,
-} as const;
-
-/** Client → server message types of a dice room. */
-export const DiceMessage = {
-  /** Raise the bid: at least `quantity` dice on the table show `face`. */
-  Bid: "bid",
-  /** Call the last bid a lie: every die is revealed. */
-  Liar: "liar",
-} as const;
-
-/** Server → client message types of a dice room (besides the shared `error`). */
-export const DiceServerMessage = {
-  /** To each seat at the start of a round (and on taking or retaking a seat): its own dice. */
-  Roll: "roll",
-  /** To everyone whenever the turn passes: whose turn, the bid to beat, the time left. */
-  Turn: "turn",
-  /** To everyone after a challenge: every die of the round and who lost one. */
-  Reveal: "reveal",
-  /** Once when the match ends: the standings. */
-  Finished: "finished",
 } as const;
 
 /** Options a client may pass to join or create a dice match. Unknown keys are dropped. */

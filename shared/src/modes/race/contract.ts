@@ -3,9 +3,9 @@ import * as z from "zod/mini";
 import { ErrorCode } from "../../kit/errors.js";
 import { intWithDefault } from "../../kit/common.js";
 import { defineContract, payload } from "../../kit/contract.js";
+import { RACE_ROOM, RaceMessage, RaceServerMessage } from "./names.js";
 
-/** Room name of the race mode. */
-export const RACE_ROOM = "race" as const;
+export * from "./names.js";
 
 /** Bounds of what a race can be created with. */
 export const RACE_LIMITS = {
@@ -15,24 +15,6 @@ export const RACE_LIMITS = {
   maxPlayers: 8,
   minLanes: 2,
   maxLanes: 6,
-} as const;
-
-/** Client → server message types of a race room. */
-export const RaceMessage = {
-  /** A control input (throttle, lane change, boost). */
-  Input: "input",
-} as const;
-
-/** Server → client message types of a race room (besides the shared `error`). */
-export const RaceServerMessage = {
-  /**
-   * Sent when the countdown starts (inputs are accepted from now on) and at the start signal:
-   * the phase changes for clients that do not decode the state (bots, load generators).
-   */
-  Countdown: "countdown",
-  Started: "started",
-  /** Sent once when the race ends: the final standings. */
-  Finished: "finished",
 } as const;
 
 /** Options a client may pass to join or create a race. Unknown keys are dropped; the name comes from the player token. */

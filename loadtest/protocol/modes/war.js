@@ -1,21 +1,17 @@
 // A war player: from the `map` message (roads, walking times, where its unit stands), walks to a
 // random neighbour, waits the walk's time plus a margin, stays a moment, and goes on.
 //
-// The server sends `arrived {zone}` when the unit ends a walk; against a server without it the
-// player assumes arrival after the walk's time plus a margin. A refused move comes back as an
+// The server sends `arrived {zone}` when the unit ends a walk. A refused move comes back as an
 // `error` (WRONG_PHASE in the lobby, INVALID_MOVE if the unit is not where the player thought),
 // and the unit stays put.
 // If the position is unknown (the `map` said 255: the seat was taken over from a walking bot, or a
 // move was refused as invalid), the player tries random zones until a move is accepted.
-/** @import { GameErrorPayload, MsgValue, Player, WarOptions } from "./types.js" */
-import { BasePlayer } from "./player.js";
-import { between, randomIndex } from "./random.js";
-
-export const WAR_MAP = "map";
-export const WAR_MOVE = "move";
-export const WAR_ARRIVED = "arrived";
-/** `zone` of a unit that is walking. */
-export const NO_ZONE = 255;
+/** @import { GameErrorPayload, MsgValue, Player, WarOptions } from "../types.js" */
+/** @import { ModePlayer } from "./index.js" */
+import { ErrorCode } from "@arena/shared/kit/names";
+import { NO_ZONE, WAR_ROOM, WarMessage, WarServerMessage } from "@arena/shared/modes/war/names";
+import { BasePlayer } from "../player.js";
+import { between, randomIndex } from "../random.js";
 
 /** @typedef {{ neighbours: number[], travelMs: number[] }} Roads */
 
@@ -68,23 +64,20 @@ export function createWarPlayer(options = {}) {
   /** @type {{ from: number | null, to: number, arriveAt: number } | null} */
   let walk = null;
   let nextMoveAt = 0;
-  /** Set once the server has announced an arrival: from then on the player waits for the message. */
-  let announcedArrivals = false;
 
-  return new BasePlayer("war", options, {
+  return new BasePlayer(WAR_ROOM, options, {
     onMessage(type, payload, now, context) {
-      if (type === WAR_ARRIVED) {
+      if (type === WarServerMessage.Arrived) {
         const zone = payload !== null && typeof payload === "object" && !Array.isArray(payload) ? payload.zone : undefined;
-        if (typeof zone !== "number") return context.malformed(WAR_ARRIVED);
-        announcedArrivals = true;
+        if (typeof zone !== "number") return context.malformed(WarServerMessage.Arrived);
         here = zone;
         walk = null;
         nextMoveAt = now + between(context.random, 0, maxDwellMs);
         return;
       }
-      if (type !== WAR_MAP) return;
+      if (type !== WarServerMessage.Map) return;
       const map = readMap(payload);
-      if (!map) return context.malformed(WAR_MAP);
+      if (!map) return context.malformed(WarServerMessage.Map);
       roads = map.roads;
       zoneIds = [...map.roads.keys()];
       longestWalkMs = Math.max(0, ...[...map.roads.values()].flatMap((r) => r.travelMs));
@@ -96,11 +89,10 @@ export function createWarPlayer(options = {}) {
     tick(now, context) {
       if (!roads || zoneIds.length === 0) return;
       const random = context.random;
-      // without arrival messages, assume the walk is over after its time (a busy server may be later)
-      if (walk && !announcedArrivals && now >= walk.arriveAt) {
-        here = walk.to;
+      // an arrival that never came (a busy server, a lost seat): the position is unknown, find out by trying
+      if (walk && now >= walk.arriveAt + longestWalkMs) {
+        here = null;
         walk = null;
-        nextMoveAt = now + between(random, 0, maxDwellMs);
       }
       if (walk || now < nextMoveAt) return;
       const road = here === null ? undefined : roads.get(here);
@@ -108,19 +100,19 @@ export function createWarPlayer(options = {}) {
         const pick = randomIndex(random, road.neighbours.length);
         const to = /** @type {number} */ (road.neighbours[pick]);
         walk = { from: here, to, arriveAt: now + (road.travelMs[pick] ?? longestWalkMs) + marginMs };
-        context.send(WAR_MOVE, { to });
+        context.send(WarMessage.Move, { to });
       } else {
         // position unknown: a random zone; a refusal brings us back here after `retryMs`
         const to = /** @type {number} */ (zoneIds[randomIndex(random, zoneIds.length)]);
         walk = { from: null, to, arriveAt: now + longestWalkMs + marginMs };
-        context.send(WAR_MOVE, { to });
+        context.send(WarMessage.Move, { to });
       }
     },
 
     /** @param {GameErrorPayload} error */
     onGameError(error, now) {
       const wasKnown = walk ? walk.from !== null : here !== null;
-      if (error.code === "INVALID_MOVE") {
+      if (error.code === ErrorCode.InvalidMove) {
         // the unit is not where we thought: find out by trying
         here = null;
       } else if (walk) {
@@ -128,7 +120,20 @@ export function createWarPlayer(options = {}) {
       }
       walk = null;
       nextMoveAt = now + retryMs;
-      return error.code === "WRONG_PHASE" || (error.code === "INVALID_MOVE" && !wasKnown);
+      return error.code === ErrorCode.WrongPhase || (error.code === ErrorCode.InvalidMove && !wasKnown);
     },
   });
 }
+
+/** @type {ModePlayer} */
+export const warPlayer = {
+  mode: WAR_ROOM,
+  create: createWarPlayer,
+  // a war whose seats all hold humans starts at once
+  joinOptions: (env) => ({
+    maxPlayers: env.number("WAR_MAX_PLAYERS", 6),
+    factions: env.number("WAR_FACTIONS", 2),
+    timeLimit: env.number("WAR_TIME_LIMIT_S", 90),
+  }),
+  playerOptions: () => ({}),
+};

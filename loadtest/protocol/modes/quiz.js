@@ -1,11 +1,10 @@
 // A quiz player: on each `question` message, one valid answer after a human-like pause — an option
 // index for a choice question, a number inside the range for a number question.
-/** @import { MsgValue, Player, QuizOptions } from "./types.js" */
-import { BasePlayer } from "./player.js";
-import { between, randomIndex } from "./random.js";
-
-export const QUIZ_QUESTION = "question";
-export const QUIZ_ANSWER = "answer";
+/** @import { MsgValue, Player, QuizOptions } from "../types.js" */
+/** @import { ModePlayer } from "./index.js" */
+import { QUIZ_ROOM, QuizMessage, QuizServerMessage } from "@arena/shared/modes/quiz/names";
+import { BasePlayer } from "../player.js";
+import { between, randomIndex } from "../random.js";
 
 /**
  * The fields of the `question` message a player needs, or null if the payload lacks them.
@@ -37,11 +36,11 @@ export function createQuizPlayer(options = {}) {
   /** @type {{ round: number, answer: number, at: number } | null} */
   let pending = null;
 
-  return new BasePlayer("quiz", options, {
+  return new BasePlayer(QUIZ_ROOM, options, {
     onMessage(type, payload, now, context) {
-      if (type !== QUIZ_QUESTION) return;
+      if (type !== QuizServerMessage.Question) return;
       const question = readQuestion(payload);
-      if (!question) return context.malformed(QUIZ_QUESTION);
+      if (!question) return context.malformed(QuizServerMessage.Question);
       const random = context.random;
       let answer;
       if (question.kind === "choice") {
@@ -62,7 +61,7 @@ export function createQuizPlayer(options = {}) {
 
     tick(now, context) {
       if (pending && now >= pending.at) {
-        context.send(QUIZ_ANSWER, { round: pending.round, answer: pending.answer });
+        context.send(QuizMessage.Answer, { round: pending.round, answer: pending.answer });
         pending = null;
       }
     },
@@ -72,3 +71,17 @@ export function createQuizPlayer(options = {}) {
     },
   });
 }
+
+/** @type {ModePlayer} */
+export const quizPlayer = {
+  mode: QUIZ_ROOM,
+  create: createQuizPlayer,
+  // a full quiz starts at once; minPlayers lets the last, partly filled rooms start after the join window
+  joinOptions: (env) => ({
+    minPlayers: env.number("QUIZ_MIN_PLAYERS", 2),
+    maxPlayers: env.number("QUIZ_MAX_PLAYERS", 8),
+    rounds: env.number("QUIZ_ROUNDS", 5),
+    category: env.string("QUIZ_CATEGORY", "any"),
+  }),
+  playerOptions: (env) => ({ minThinkMs: env.number("QUIZ_MIN_THINK_MS", 800), maxThinkMs: env.number("QUIZ_MAX_THINK_MS", 4000) }),
+};

@@ -1,0 +1,105 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { Seats, type Timers } from "../../src/kit/seats.js";
+import type { LobbyPolicy } from "../../src/kit/server-mode.js";
+
+/** A clock the test moves by hand; timers fire when it passes them. */
+class ManualTimers implements Timers {
+  time = 0;
+  private pending: Array<{ at: number; callback: () => void; live: boolean }> = [];
+  now() {
+    return this.time;
+  }
+  setTimeout(callback: () => void, ms: number) {
+    const timer = { at: this.time + ms, callback, live: true };
+    this.pending.push(timer);
+    return { clear: () => void (timer.live = false) };
+  }
+  advance(ms: number) {
+    this.time += ms;
+    for (const timer of this.pending.filter((t) => t.live && t.at <= this.time)) {
+      timer.live = false;
+      timer.callback();
+    }
+  }
+}
+
+function seats(policy: Partial<LobbyPolicy> = {}) {
+  const timers = new ManualTimers();
+  let started = 0;
+  const lobby = new Seats({ seats: 3, minPlayers: 2, waitMs: 1000, bots: false, ...policy }, timers, () => started++);
+  return { lobby, timers, started: () => started };
+}
+
+describe("seats and lobby", () => {
+  it("waits for the minimum, then for more players, and starts when the wait is over", () => {
+    const { lobby, timers, started } = seats();
+    assert.equal(lobby.take("s1", "p1", "ada").ok, true);
+    assert.equal(lobby.view().phase, "waiting");
+    timers.advance(5000);
+    assert.equal(started(), 0, "one player never starts a match of two");
+    lobby.take("s2", "p2", "bob");
+    assert.equal(lobby.view().phase, "starting");
+    timers.advance(400);
+    assert.equal(lobby.view().startsInMs, 600);
+    timers.advance(600);
+    assert.equal(started(), 1);
+    assert.equal(lobby.phase, "running");
+  });
+
+  it("starts at once when every seat is taken, and stops the wait when players leave below the minimum", () => {
+    const { lobby, timers, started } = seats();
+    lobby.take("s1", "p1", "ada");
+    lobby.take("s2", "p2", "bob");
+    lobby.leave("s2");
+    assert.equal(lobby.view().phase, "waiting");
+    timers.advance(2000);
+    assert.equal(started(), 0);
+    lobby.take("s2", "p2", "bob");
+    lobby.take("s3", "p3", "cy");
+    assert.equal(started(), 1, "full: no wait");
+    assert.deepEqual(lobby.seated().map((p) => p.seat), [0, 1, 2]);
+  });
+
+  it("refuses a second seat for the same player, and a seat once the match runs without bots", () => {
+    const { lobby } = seats({ seats: 2 });
+    lobby.take("s1", "p1", "ada");
+    assert.deepEqual(lobby.take("s9", "p1", "ada again"), { ok: false, reason: "this player already holds a seat in this room" });
+    lobby.take("s2", "p2", "bob");
+    assert.equal(lobby.phase, "running");
+    assert.equal(lobby.take("s3", "p3", "cy").ok, false);
+  });
+
+  it("gives a dropped player's seat back to the same player joining again, under the new session", () => {
+    const { lobby } = seats();
+    lobby.take("s1", "p1", "ada");
+    lobby.setConnected("s1", false);
+    const again = lobby.take("s7", "p1", "ada");
+    assert.deepEqual(again, { ok: true, seat: 0, duringMatch: false, replaced: "s1" });
+    assert.equal(lobby.human("s1"), undefined);
+    assert.equal(lobby.human("s7")?.connected, true);
+    assert.equal(lobby.leave("s1"), undefined, "the old session's leave frees nothing");
+    assert.equal(lobby.sessionOf("p1"), "s7");
+  });
+
+  it("lets a human take a bot's seat during the match, chosen by the mode with the player's own options", () => {
+    const chosen: unknown[] = [];
+    const { lobby, timers } = seats({
+      seats: 4,
+      minPlayers: 1,
+      bots: true,
+      chooseSeat: (free, _taken, options) => {
+        chosen.push(options);
+        return free[free.length - 1] ?? null;
+      },
+    });
+    lobby.take("s1", "p1", "ada", { faction: "red" });
+    timers.advance(1000);
+    assert.equal(lobby.phase, "running");
+    const late = lobby.take("s2", "p2", "bob", { faction: "blue" });
+    assert.deepEqual(late, { ok: true, seat: 2, duringMatch: true });
+    assert.deepEqual(chosen, [{ faction: "red" }, { faction: "blue" }]);
+    lobby.close();
+    assert.equal(lobby.take("s3", "p3", "cy").ok, false);
+  });
+});

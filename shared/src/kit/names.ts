@@ -1,0 +1,5 @@
+/** Names every room uses on the wire, import-free so a load script can bundle them alone. */
+export { ERROR_MESSAGE, ErrorCode } from "./errors.js";
+
+/** The message every mode sends once when its match ends. */
+export const FINISHED_MESSAGE = "finished" as const;
