@@ -116,6 +116,8 @@ export class MatchRoom<C extends ModeContract, Settings, S, E, Section> extends 
     if (!auth) throw new ServerError(UNAUTHORIZED_STATUS, `${ErrorCode.Unauthorized}: join without matchmaking`);
     meterSocket(client, this.tally);
     const { playerId, displayName } = auth.identity;
+    // a join that fills the lobby starts the match inside `take`: `started` speaks to that player
+    const joinedRunning = this.lifecycle.phase === "running";
     const taken = this.seats.take(client.sessionId, playerId, displayName, auth.options, this.openSeats());
     if (!taken.ok) throw new ServerError(SEAT_REFUSED_STATUS, taken.reason);
     this.clientLog(client).info({ playerId, seat: taken.seat, duringMatch: taken.duringMatch, replaced: taken.replaced }, "player joined");
@@ -128,7 +130,7 @@ export class MatchRoom<C extends ModeContract, Settings, S, E, Section> extends 
     if (taken.duringMatch) this.applyKit({ type: "join", seat: taken.seat, playerId, name: displayName });
     else if (this.lifecycle.phase === "lobby") this.mode.projection.lobby(this.state, this.seats.view());
     this.showPrivate(client, taken.seat);
-    this.mode.welcome?.(taken.seat, { seed: this.seed, settings: this.settings, state: this.match }, this.announcer);
+    this.mode.welcome?.(taken.seat, { seed: this.seed, settings: this.settings, state: joinedRunning ? this.match : undefined }, this.announcer);
   }
 
   /**
