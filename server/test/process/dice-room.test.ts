@@ -6,12 +6,12 @@ import { after, before, describe, it } from "node:test";
 import { Decoder, decode } from "@colyseus/schema";
 import { unpack } from "msgpackr";
 import { ErrorCode, type LeaderboardResponse, type MatchResponse, type RoomOf } from "@arena/client-sdk";
-import { decide } from "@arena/shared/modes/dice/bots";
 import { DiceState, type DiceFinishedPayload, type DiceJoinOptionsInput, type DiceRevealPayload } from "@arena/shared/modes/dice/contract";
 import { eq } from "drizzle-orm";
 import { openDatabase, type Database } from "../../src/persistence/database.js";
 import { matches } from "../../src/persistence/schema.js";
 import { silentLogger } from "../support/fixtures.js";
+import { autoplay, diceArrays } from "../support/dice-play.js";
 import { player } from "../support/players.js";
 import { createScratchDatabase } from "../support/scratch-database.js";
 import { REPO_ROOT, startServer, type ServerProcess } from "../support/server-process.js";
@@ -19,35 +19,6 @@ import { REPO_ROOT, startServer, type ServerProcess } from "../support/server-pr
 type DiceRoom = RoomOf<"dice">;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/**
- * Plays a seat from the messages alone, as a client that does not decode the state would: its dice
- * from `roll`, the bid to beat from `turn`, and the bot's choice of move. Started in the middle of a
- * match, it takes its seat, dice and a pending turn from the state once. Returns a stop function.
- */
-function autoplay(room: DiceRoom): () => void {
-  const me = room.state?.players?.get(room.sessionId);
-  let seat = me?.seat ?? -1;
-  let own: number[] = me?.dice ? [...me.dice] : [];
-  let active = true;
-  const act = (totalDice: number, bid: { quantity: number; face: number } | null) => {
-    const action = decide(own, totalDice, bid);
-    if (action.kind === "liar") room.send("liar", {});
-    else room.send("bid", { quantity: action.quantity, face: action.face });
-  };
-  room.on("roll", (roll) => {
-    seat = roll.seat;
-    own = roll.dice;
-  });
-  room.on("turn", (turn) => {
-    if (active && turn.seat === seat) act(turn.totalDice, turn.bid);
-  });
-  const state = room.state;
-  if (state?.phase === "bidding" && state.turnSeat === seat && own.length > 0) act(state.totalDice, state.bid.seat >= 0 ? { quantity: state.bid.quantity, face: state.bid.face } : null);
-  return () => {
-    active = false;
-  };
-}
 
 async function joinAll(url: string, options: DiceJoinOptionsInput, ...names: string[]): Promise<DiceRoom[]> {
   const rooms: DiceRoom[] = [];
@@ -97,18 +68,6 @@ function decodeFrames(frames: readonly Buffer[]): Frame[] {
       out.push({ index, kind: "message", type, payload: it.offset < frame.length ? unpack(frame.subarray(it.offset)) : undefined });
     }
   });
-  return out;
-}
-
-/** Every array under a `dice` key anywhere in a message payload. */
-function diceArrays(value: unknown, out: number[][] = []): number[][] {
-  if (Array.isArray(value)) for (const item of value) diceArrays(item, out);
-  else if (value && typeof value === "object") {
-    for (const [key, item] of Object.entries(value)) {
-      if (key === "dice" && Array.isArray(item)) out.push(item as number[]);
-      else diceArrays(item, out);
-    }
-  }
   return out;
 }
 

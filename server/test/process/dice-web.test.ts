@@ -7,30 +7,14 @@ import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { RoomOf } from "@arena/client-sdk";
-import { decide } from "@arena/shared/modes/dice/bots";
 import type { DiceFinishedPayload, DiceRevealPayload } from "@arena/shared/modes/dice/contract";
 import type { Page } from "playwright-core";
 import { eventually, openBrowser, playFromLobby, wait, type BrowserSession } from "../support/browser.js";
+import { autoplay } from "../support/dice-play.js";
 import { player } from "../support/players.js";
 import { REPO_ROOT, startServer, type ServerProcess } from "../support/server-process.js";
 
 const SCREENSHOTS = path.join(REPO_ROOT, "test-artifacts", "web-client");
-
-/** The SDK player: plays its turns as its bot would, from the roll and turn messages. */
-function autoplay(room: RoomOf<"dice">): void {
-  let seat = -1;
-  let own: number[] = [];
-  room.on("roll", (roll) => {
-    seat = roll.seat;
-    own = roll.dice;
-  });
-  room.on("turn", (turn) => {
-    if (turn.seat !== seat) return;
-    const action = decide(own, turn.totalDice, turn.bid);
-    if (action.kind === "liar") room.send("liar", {});
-    else room.send("bid", { quantity: action.quantity, face: action.face });
-  });
-}
 
 /** The round, the phase and the page's own dice, read at one instant (one render shows them together). */
 async function snapshot(page: Page): Promise<{ round: number; phase: string; dice: number[] }> {

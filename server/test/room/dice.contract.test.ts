@@ -3,23 +3,12 @@ import { ErrorCode } from "@arena/shared";
 import type { RulesInput } from "@arena/shared/kit/rules";
 import { decide } from "@arena/shared/modes/dice/bots";
 import { occupantOf, totalDice, type DiceMatch } from "@arena/shared/modes/dice/rules";
+import { diceArrays } from "../support/dice-play.js";
 import { modeContract } from "./support/mode-contract.js";
 
 const human = (seat: number) => ({ seat, playerId: `00000000-0000-4000-8000-00000000000${seat}`, name: `dicer ${seat}` });
 
 type Decoded = { round?: number; players?: Record<string, { seat: number; dice?: number[]; revealed?: number[] }> };
-
-/** Every array under a `dice` key anywhere in a message payload. */
-function diceArrays(value: unknown, out: unknown[][] = []): unknown[][] {
-  if (Array.isArray(value)) for (const item of value) diceArrays(item, out);
-  else if (value && typeof value === "object") {
-    for (const [key, item] of Object.entries(value)) {
-      if (key === "dice" && Array.isArray(item)) out.push(item);
-      else diceArrays(item, out);
-    }
-  }
-  return out;
-}
 
 modeContract({
   mode: "dice",
