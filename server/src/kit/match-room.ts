@@ -58,6 +58,8 @@ export class MatchRoom<C extends ModeContract, Settings, S, E, Section> extends 
   private unpublish: (() => void) | undefined;
   /** Seats held for dropped connections, by session, so a fresh join of the same player can take its seat back. */
   private readonly held = new Map<string, Deferred<Client>>();
+  /** Locked because the mode has no seat left that a new player could take. */
+  private lockedForSeats = false;
 
   constructor(
     private readonly mode: ServerMode<C, Settings, S, E, Section>,
@@ -121,7 +123,9 @@ export class MatchRoom<C extends ModeContract, Settings, S, E, Section> extends 
     if (!auth) throw new ServerError(UNAUTHORIZED_STATUS, `${ErrorCode.Unauthorized}: join without matchmaking`);
     meterSocket(client, this.tally);
     const { playerId, displayName } = auth.identity;
-    const taken = this.seats.take(client.sessionId, playerId, displayName, auth.options);
+    // a join that fills the lobby starts the match inside `take`: `started` speaks to that player
+    const joinedRunning = this.lifecycle.phase === "running";
+    const taken = this.seats.take(client.sessionId, playerId, displayName, auth.options, this.openSeats());
     if (!taken.ok) throw new ServerError(SEAT_REFUSED_STATUS, taken.reason);
     this.clientLog(client).info({ playerId, seat: taken.seat, duringMatch: taken.duringMatch, replaced: taken.replaced }, "player joined");
     if (taken.replaced !== undefined) {
@@ -134,7 +138,7 @@ export class MatchRoom<C extends ModeContract, Settings, S, E, Section> extends 
     else if (this.lifecycle.phase === "lobby") this.showLobby();
     if (taken.replaced !== undefined || taken.duringMatch) this.emitKeys();
     this.showPrivate(client, taken.seat);
-    this.mode.welcome?.(taken.seat, { seed: this.seed, settings: this.settings, state: this.match }, this.announcer);
+    this.mode.welcome?.(taken.seat, { seed: this.seed, settings: this.settings, state: joinedRunning ? this.match : undefined }, this.announcer);
   }
 
   /**
@@ -159,11 +163,15 @@ export class MatchRoom<C extends ModeContract, Settings, S, E, Section> extends 
     meterSocket(client, this.tally);
     this.clientLog(client).info("player reconnected");
     const human = this.markConnected(client, true);
-    if (human) this.showPrivate(client, human.seat);
+    if (!human) return;
+    this.showPrivate(client, human.seat);
+    this.mode.welcome?.(human.seat, { seed: this.seed, settings: this.settings, state: this.match }, this.announcer);
   }
 
   override onLeave(client: MatchClient<C>): void {
     this.gate.forget(client);
+    // frees the view's id and visibility bits now rather than at garbage collection
+    client.view?.dispose();
     const human = this.seats.leave(client.sessionId);
     if (!human) return;
     this.clientLog(client).info({ seat: human.seat, phase: this.lifecycle.phase }, "player left");
@@ -321,8 +329,28 @@ export class MatchRoom<C extends ModeContract, Settings, S, E, Section> extends 
   private afterStep(step: Step<S, E>): void {
     this.match = step.state;
     if (step.events.length > 0) this.mode.announce?.(step.events, step.state, this.announcer);
-    if (this.mode.rules.isOver(step.state)) this.finish();
-    else if (this.matchClock.kind === "event") this.scheduleDeadline();
+    if (this.mode.rules.isOver(step.state)) {
+      this.finish();
+      return;
+    }
+    if (this.matchClock.kind === "event") this.scheduleDeadline();
+    this.lockWhenNoSeatIsOpen();
+  }
+
+  /** The seats the mode lets a new player take now, while the match runs (undefined: any free seat). */
+  private openSeats(): readonly number[] | undefined {
+    if (this.match === undefined || this.lifecycle.phase !== "running" || !this.mode.openSeats) return undefined;
+    return this.mode.openSeats(this.match);
+  }
+
+  /** Keeps matchmaking away from a running match in which no seat is left to take (and lets it back when one opens). */
+  private lockWhenNoSeatIsOpen(): void {
+    const open = this.openSeats();
+    if (open === undefined || !this.seats.policy.bots) return;
+    const anyOpen = open.some((seat) => this.seats.holderOf(seat) === undefined);
+    if (anyOpen === !this.lockedForSeats) return;
+    this.lockedForSeats = !anyOpen;
+    void (anyOpen ? this.unlock() : this.lock());
   }
 
   private scheduleDeadline(): void {

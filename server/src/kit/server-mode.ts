@@ -82,8 +82,17 @@ export interface ServerMode<C extends ModeContract, Settings, S, E, Section = un
   started?(state: S, announce: Announcer<C>): void;
   /** Turns the rules' events into messages; called after every input and tick that produced any. */
   announce?(events: readonly E[], state: S, announce: Announcer<C>): void;
-  /** What a human gets when taking a seat (before or during the match), for clients that do not decode the state. */
+  /**
+   * What a human gets when taking a seat (before or during the match) or coming back to it, for
+   * clients that do not decode the state. `state` is undefined for a seat taken before the match
+   * started (`started` speaks to those players, the one whose join started it included).
+   */
   welcome?(seat: number, context: { seed: number; settings: Settings; state: S | undefined }, announce: Announcer<C>): void;
+  /**
+   * Modes with bots: the seats a human may take while the match runs (default: every seat no human
+   * holds). While none is left the room is locked, so matchmaking opens a new one instead.
+   */
+  openSeats?(state: S): readonly number[];
   /** The `finished` message, from the outcome. `sessionOf` maps a player id to its session (null: bot or gone). */
   finished(outcome: MatchOutcome, context: { matchId: string; state: S; sessionOf: (playerId: string) => string | null }): EventsOf<C>["finished"];
   /** A compact input log for modes that log many inputs (default: an array of encoded inputs). */
