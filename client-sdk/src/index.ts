@@ -298,7 +298,7 @@ export class ArenaClient {
     if (!isModeName(name)) throw new ArenaError(ErrorCode.NotFound, `unknown mode "${name}"`);
     const contract = MODES[name];
     try {
-      const room = await this.colyseus.joinOrCreate(SPECTATE_ROOM, { roomId }, contract.state as never);
+      const room = await this.colyseus.joinOrCreate(SPECTATE_ROOM, { matchRoomId: roomId }, contract.state as never);
       return new ModeRoom(contract, room, true) as never;
     } catch (error) {
       throw ArenaError.from(error);

@@ -6,7 +6,7 @@
  * a player could not see — or anything at all before the delay has passed.
  */
 import { CloseCode, Room, ServerError, matchMaker, type AuthContext, type Client } from "@colyseus/core";
-import { ERROR_MESSAGE, ErrorCode, FINISHED_MESSAGE, SPECTATE_ROOM, describeIssues, type ErrorPayload } from "@arena/shared";
+import { ERROR_MESSAGE, ErrorCode, FINISHED_MESSAGE, SPECTATE_ROOM, describeIssues, type ErrorPayload, type ModeContract } from "@arena/shared";
 import type { ProjectionContext } from "@arena/shared/kit/projection";
 import { advanceTo, type MatchClock, type MatchSetup, type RulesInput, type Time } from "@arena/shared/kit/rules";
 import type { Schema } from "@colyseus/schema";
@@ -18,13 +18,14 @@ import { UNAUTHORIZED_STATUS, type Identity } from "./join-auth.js";
 import { localMatch, type FeedEvent, type FeedSnapshot } from "./match-feed.js";
 import { MessageGate } from "./message-gate.js";
 import { RoomTimers } from "./room-timers.js";
-import type { AnyServerMode } from "./server-mode.js";
+import type { Announcer, AnyServerMode } from "./server-mode.js";
 import type { RoomServices } from "./services.js";
 
 /** Room name of spectator mirrors (census.ts counts their clients as spectators of the match's mode). */
 export { SPECTATE_ROOM };
 
-export const SpectateOptions = z.object({ roomId: z.string().min(1).max(64) }).strict();
+/** Join options of a mirror: the room id of the match (`roomId` itself is Colyseus' own option). */
+export const SpectateOptions = z.object({ matchRoomId: z.string().min(1).max(64) }).strict();
 
 /** Spectators watching on this process, for the per-node limit and the gauge. */
 let spectatorsHere = 0;
@@ -63,7 +64,7 @@ export class SpectatorRoom extends Room<{ state: Schema }> {
   }
 
   override onCreate(rawOptions: unknown) {
-    const { roomId } = SpectateOptions.parse(rawOptions);
+    const { matchRoomId: roomId } = SpectateOptions.parse(rawOptions);
     const source = localMatch(roomId);
     if (!source) throw new ServerError(404, `${ErrorCode.NotFound}: no running match ${roomId} on this node`);
     const subscription = source.subscribe((event) => this.onFeed(event));
@@ -79,7 +80,7 @@ export class SpectatorRoom extends Room<{ state: Schema }> {
     if (this.snapshot.start) this.begin(this.snapshot.start.setup, this.snapshot.start.startedAtMs);
     for (const [at, input] of this.snapshot.inputs) this.pending.push({ at, input });
     this.sourceEnded = this.snapshot.ended;
-    void this.setMetadata({ ...this.metadata, matchRoomId: roomId, mode: mode.contract.name });
+    void this.setMetadata({ ...this.metadata, mode: mode.contract.name });
     this.onMessage("*", (client: Client, type: string | number, payload: unknown) => this.refuse(client, type, payload));
     // the mirror catches up with the match (less the delay) on its own clock
     this.timers.setInterval(() => this.catchUp(), 1000 / this.services.config.tickRateHz);
@@ -152,7 +153,15 @@ export class SpectatorRoom extends Room<{ state: Schema }> {
     this.clockKind = this.mode.rules.clock(setup.settings);
     this.match = this.mode.rules.create(setup);
     this.startedAtMs = startedAtMs;
+    this.mode.started?.(this.match, this.announcer);
   }
+
+  /** What the mode tells everyone reaches spectators too (delayed like the state); nothing for one seat does. */
+  private readonly announcer: Announcer<ModeContract> = {
+    broadcast: (type, payload, options) => this.broadcast(type, payload, options?.afterNextPatch ? { afterNextPatch: true } : undefined),
+    toSeat: () => {},
+    sessionOf: (playerId) => this.keys[playerId] ?? null,
+  };
 
   /** The match time the mirror may show now: the match's own time, less the delay. */
   private target(): Time {
@@ -166,16 +175,22 @@ export class SpectatorRoom extends Room<{ state: Schema }> {
     const { rules } = this.mode;
     const target = this.target();
     let match = this.match;
+    const events: unknown[] = [];
     // inputs in the order the match applied them, each at its own time, up to the target
     while (this.pending.length > 0 && this.pending[0]!.at <= target) {
       const { at, input } = this.pending.shift()!;
-      match = advanceTo(rules, this.clockKind, match, at);
+      match = advanceTo(rules, this.clockKind, match, at, events);
       const step = rules.apply(match, input, at);
-      if (step.refused) this.log.error({ at, input, code: step.code }, "the mirror's rules refused an input the match accepted");
-      else match = step.state;
+      if (step.refused) {
+        this.log.error({ at, input, code: step.code }, "the mirror's rules refused an input the match accepted");
+        continue;
+      }
+      match = step.state;
+      events.push(...step.events);
     }
-    if (!rules.isOver(match)) match = advanceTo(rules, this.clockKind, match, target);
+    if (!rules.isOver(match)) match = advanceTo(rules, this.clockKind, match, target, events);
     this.match = match;
+    if (events.length > 0) this.mode.announce?.(events, match, this.announcer);
     if (rules.isOver(match) && (this.sourceEnded || this.pending.length === 0)) this.end();
   }
 
@@ -213,8 +228,8 @@ export function authenticateSpectator(services: RoomServices) {
     const parsed = SpectateOptions.safeParse(options);
     if (!parsed.success) throw new ServerError(400, `${ErrorCode.InvalidOptions}: ${describeIssues(parsed.error)}`);
     if (services.config.spectators.perRoom === 0) throw new ServerError(403, `${ErrorCode.Unavailable}: spectating is switched off`);
-    const [listing] = await matchMaker.query({ roomId: parsed.data.roomId });
-    if (!listing || listing.name === SPECTATE_ROOM) throw new ServerError(404, `${ErrorCode.NotFound}: no match ${parsed.data.roomId}`);
+    const [listing] = await matchMaker.query({ roomId: parsed.data.matchRoomId });
+    if (!listing || listing.name === SPECTATE_ROOM) throw new ServerError(404, `${ErrorCode.NotFound}: no match ${parsed.data.matchRoomId}`);
     return { identity, spectator: true };
   };
 }
@@ -231,7 +246,7 @@ export function placeRooms(fallback: () => Promise<string> = fewestRooms) {
     if (roomName === SPECTATE_ROOM) {
       const parsed = SpectateOptions.safeParse(options);
       if (parsed.success) {
-        const [listing] = await matchMaker.query({ roomId: parsed.data.roomId });
+        const [listing] = await matchMaker.query({ roomId: parsed.data.matchRoomId });
         if (listing?.processId) return listing.processId;
       }
     }

@@ -19,7 +19,7 @@ export function defineModeRooms(services: RoomServices) {
     ...Object.fromEntries(
       SERVER_MODES.map((mode) => [mode.contract.name, defineRoom(matchRoomFor(mode, services)).filterBy([...mode.contract.matchFilter])]),
     ),
-    // one mirror per match (its room id is the filter), created on the match's node (see placeRooms)
-    [SPECTATE_ROOM]: defineRoom(Spectate).filterBy(["roomId"]),
+    // one mirror per match (the match's room id is the filter), created on the match's node (see placeRooms)
+    [SPECTATE_ROOM]: defineRoom(Spectate).filterBy(["matchRoomId"]),
   };
 }

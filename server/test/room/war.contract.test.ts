@@ -1,6 +1,7 @@
-import { ErrorCode } from "@arena/client-sdk";
-import type { WarMatch } from "@arena/shared/modes/war/rules";
+// the suite first: it records raw frames, which the SDK must not load before
 import { modeContract } from "./support/mode-contract.js";
+import { ErrorCode } from "@arena/shared";
+import type { WarMatch } from "@arena/shared/modes/war/rules";
 
 const humanId = (seat: number) => `00000000-0000-4000-8000-00000000000${seat}`;
 
