@@ -12,6 +12,7 @@ export type FeedEvent =
   | { kind: "input"; at: Time; input: RulesInput<Record<string, unknown>> }
   /** A player's state key changed (a human came back under a new session, or took a bot's seat). */
   | { kind: "keys"; keys: Record<string, string> }
+  /** The match is over (or its room closed before it started). */
   | { kind: "end" };
 
 /** Everything so far, for a mirror that subscribes late. */
@@ -30,6 +31,11 @@ export interface FeedSnapshot {
 export interface MatchSource {
   /** The match's history so far; `listener` then gets what happens next, until it unsubscribes. */
   subscribe(listener: (event: FeedEvent) => void): { snapshot: FeedSnapshot; unsubscribe(): void };
+  /**
+   * The time the match has reached (its tick, or ms since its start). Inputs still to come are at
+   * this time or later, so a mirror that never runs ahead of it applies each input where the match did.
+   */
+  now(): Time;
 }
 
 /** Matches running on this process, by room id: the only place a mirror can subscribe. */

@@ -112,7 +112,10 @@ export class MatchRoom<C extends ModeContract, Settings, S, E, Section> extends 
     this.state = this.mode.projection.create(this.seed, this.settings, this.matchId);
     this.seats = new Seats(policy, this.timers, () => this.startMatch());
     this.showLobby();
-    this.unpublish = publishMatch(this.roomId, { subscribe: (listener) => ({ snapshot: this.snapshot(), unsubscribe: this.feed.add(listener) }) });
+    this.unpublish = publishMatch(this.roomId, {
+      subscribe: (listener) => ({ snapshot: this.snapshot(), unsubscribe: this.feed.add(listener) }),
+      now: () => this.now(),
+    });
     // Colyseus keeps the matchmaking filter's values in the metadata: add to it, never replace it
     void this.setMetadata({ ...this.metadata, mode: contract.name, phase: "lobby", seats: policy.seats });
     this.onMessage("*", (client: MatchClient<C>, type: string | number, payload: unknown) => this.receive(client, type, payload));
@@ -204,6 +207,8 @@ export class MatchRoom<C extends ModeContract, Settings, S, E, Section> extends 
   }
 
   override onDispose(): void {
+    // a lobby that closes before its match starts: its mirrors have nothing more to show
+    if (this.lifecycle.phase !== "ended") this.feed.emit({ kind: "end" });
     this.unpublish?.();
     this.tickLoop?.stop();
     this.timers.clearAll();

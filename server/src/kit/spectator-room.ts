@@ -27,10 +27,20 @@ export { SPECTATE_ROOM };
 /** Join options of a mirror: the room id of the match (`roomId` itself is Colyseus' own option). */
 export const SpectateOptions = z.object({ matchRoomId: z.string().min(1).max(64) }).strict();
 
-/** Spectators watching on this process, for the per-node limit and the gauge. */
-let spectatorsHere = 0;
-export function spectatorCount(): number {
-  return spectatorsHere;
+/** HTTP status of a spectator refused by a limit (the code says which: `SPECTATORS_FULL`). */
+export const SPECTATORS_FULL_STATUS = 503;
+
+/**
+ * The mirrors on this process, by the room id of the match they show. One per match: a full mirror
+ * is locked, and Colyseus would create a second one for the next spectator rather than refuse it.
+ */
+const mirrors = new Map<string, SpectatorRoom>();
+
+/** Spectators connected to this process, for the per-node limit (counted from the mirrors themselves). */
+export function spectatorsOnThisNode(): number {
+  let count = 0;
+  for (const mirror of mirrors.values()) count += mirror.clients.length;
+  return count;
 }
 
 interface Pending {
@@ -42,7 +52,9 @@ export class SpectatorRoom extends Room<{ state: Schema }> {
   private readonly timers = new RoomTimers();
   private readonly gate: MessageGate;
   private mode!: AnyServerMode;
+  private matchRoomId = "";
   private snapshot!: FeedSnapshot;
+  private sourceNow!: () => Time;
   private unsubscribe: (() => void) | undefined;
   private clockKind!: MatchClock;
   private match: unknown;
@@ -50,6 +62,8 @@ export class SpectatorRoom extends Room<{ state: Schema }> {
   private readonly pending: Pending[] = [];
   private keys: Record<string, string> = {};
   private sourceEnded = false;
+  /** `started` speaks once the delayed view reaches the start, like every other announcement. */
+  private startAnnounced = false;
   private finished = false;
   private roomLog: Logger | undefined;
 
@@ -65,15 +79,20 @@ export class SpectatorRoom extends Room<{ state: Schema }> {
 
   override onCreate(rawOptions: unknown) {
     const { matchRoomId: roomId } = SpectateOptions.parse(rawOptions);
+    const { perRoom } = this.services.config.spectators;
+    if (mirrors.has(roomId)) throw new ServerError(SPECTATORS_FULL_STATUS, `${ErrorCode.SpectatorsFull}: match ${roomId} has its ${perRoom} spectators`);
     const source = localMatch(roomId);
     if (!source) throw new ServerError(404, `${ErrorCode.NotFound}: no running match ${roomId} on this node`);
     const subscription = source.subscribe((event) => this.onFeed(event));
     this.unsubscribe = subscription.unsubscribe;
     this.snapshot = subscription.snapshot;
+    this.sourceNow = () => source.now();
+    this.matchRoomId = roomId;
+    mirrors.set(roomId, this);
     const mode = this.modes.find((m) => m.contract.name === this.snapshot.mode);
     if (!mode) throw new Error(`spectating an unknown mode ${this.snapshot.mode}`);
     this.mode = mode;
-    this.maxClients = this.services.config.spectators.perRoom;
+    this.maxClients = perRoom;
     this.keys = { ...this.snapshot.keys };
     this.state = mode.projection.create(this.snapshot.seed, this.snapshot.settings, this.snapshot.matchId);
     mode.projection.lobby(this.state, this.snapshot.lobby);
@@ -88,15 +107,14 @@ export class SpectatorRoom extends Room<{ state: Schema }> {
   }
 
   override onJoin(client: Client): void {
+    // the joining client is already among this room's clients
     const { perNode } = this.services.config.spectators;
-    if (spectatorsHere >= perNode) throw new ServerError(503, `${ErrorCode.Unavailable}: this node has its ${perNode} spectators`);
-    spectatorsHere++;
+    if (spectatorsOnThisNode() > perNode) throw new ServerError(SPECTATORS_FULL_STATUS, `${ErrorCode.SpectatorsFull}: this node has its ${perNode} spectators`);
     meterSocket(client, this.services.metrics.tally(this.mode.contract.name));
   }
 
   override onLeave(client: Client): void {
     this.gate.forget(client);
-    spectatorsHere = Math.max(0, spectatorsHere - 1);
   }
 
   override onBeforeShutdown(): void {
@@ -108,10 +126,17 @@ export class SpectatorRoom extends Room<{ state: Schema }> {
   }
 
   override onUncaughtException(error: Error, methodName: string): void {
+    // a spectator or a mirror refused (a limit, a match gone) is no fault of the room
+    const cause = error.cause;
+    if ((methodName === "onCreate" || methodName === "onJoin") && cause instanceof ServerError) {
+      this.log.info({ method: methodName, reason: cause.message }, "spectator refused");
+      return;
+    }
     this.log.error({ err: error, method: methodName }, "uncaught exception in spectator room");
   }
 
   override onDispose(): void {
+    if (mirrors.get(this.matchRoomId) === this) mirrors.delete(this.matchRoomId);
     this.unsubscribe?.();
     this.timers.clearAll();
   }
@@ -145,6 +170,8 @@ export class SpectatorRoom extends Room<{ state: Schema }> {
         return;
       case "end":
         this.sourceEnded = true;
+        // a lobby that closed without a match: nothing left to watch
+        if (this.match === undefined) void this.disconnect();
         return;
     }
   }
@@ -153,7 +180,6 @@ export class SpectatorRoom extends Room<{ state: Schema }> {
     this.clockKind = this.mode.rules.clock(setup.settings);
     this.match = this.mode.rules.create(setup);
     this.startedAtMs = startedAtMs;
-    this.mode.started?.(this.match, this.announcer);
   }
 
   /** What the mode tells everyone reaches spectators too (delayed like the state); nothing for one seat does. */
@@ -163,18 +189,26 @@ export class SpectatorRoom extends Room<{ state: Schema }> {
     sessionOf: (playerId) => this.keys[playerId] ?? null,
   };
 
-  /** The match time the mirror may show now: the match's own time, less the delay. */
+  /**
+   * The match time the mirror may show now: the delay behind the wall clock, and never ahead of the
+   * match itself (a late tick loop, or the last input not in yet).
+   */
   private target(): Time {
     const elapsed = this.timers.now() - this.startedAtMs - this.services.config.spectators.delayMs;
-    if (this.clockKind.kind === "tick") return Math.floor((elapsed * this.clockKind.hz) / 1000);
-    return Math.max(0, elapsed);
+    const wall = this.clockKind.kind === "tick" ? Math.floor((elapsed * this.clockKind.hz) / 1000) : elapsed;
+    return Math.min(wall, this.sourceNow());
   }
 
   private catchUp(): void {
     if (this.match === undefined || this.finished) return;
     const { rules } = this.mode;
     const target = this.target();
+    if (target < 0) return;
     let match = this.match;
+    if (!this.startAnnounced) {
+      this.startAnnounced = true;
+      this.mode.started?.(match, this.announcer);
+    }
     const events: unknown[] = [];
     // inputs in the order the match applied them, each at its own time, up to the target
     while (this.pending.length > 0 && this.pending[0]!.at <= target) {
@@ -215,7 +249,7 @@ export class SpectatorRoom extends Room<{ state: Schema }> {
   }
 }
 
-/** `onAuth` of spectator rooms: a valid player token and a room id; the match must be live somewhere. */
+/** `onAuth` of spectator rooms: a valid player token and a room id; the match must be live somewhere, with room for one more spectator. */
 export function authenticateSpectator(services: RoomServices) {
   return async (token: string | undefined, options: unknown, context?: AuthContext): Promise<{ identity: Identity; spectator: true }> => {
     let identity: Identity;
@@ -227,9 +261,13 @@ export function authenticateSpectator(services: RoomServices) {
     }
     const parsed = SpectateOptions.safeParse(options);
     if (!parsed.success) throw new ServerError(400, `${ErrorCode.InvalidOptions}: ${describeIssues(parsed.error)}`);
-    if (services.config.spectators.perRoom === 0) throw new ServerError(403, `${ErrorCode.Unavailable}: spectating is switched off`);
-    const [listing] = await matchMaker.query({ roomId: parsed.data.matchRoomId });
-    if (!listing || listing.name === SPECTATE_ROOM) throw new ServerError(404, `${ErrorCode.NotFound}: no match ${parsed.data.matchRoomId}`);
+    const { matchRoomId } = parsed.data;
+    const { perRoom } = services.config.spectators;
+    if (perRoom === 0) throw new ServerError(403, `${ErrorCode.Unavailable}: spectating is switched off`);
+    const [listing] = await matchMaker.query({ roomId: matchRoomId });
+    if (!listing || listing.name === SPECTATE_ROOM) throw new ServerError(404, `${ErrorCode.NotFound}: no match ${matchRoomId}`);
+    const [mirror] = await matchMaker.query({ name: SPECTATE_ROOM, matchRoomId });
+    if (mirror && mirror.clients >= perRoom) throw new ServerError(SPECTATORS_FULL_STATUS, `${ErrorCode.SpectatorsFull}: match ${matchRoomId} has its ${perRoom} spectators`);
     return { identity, spectator: true };
   };
 }

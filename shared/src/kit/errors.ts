@@ -39,6 +39,10 @@ export const ErrorCode = {
   NotYourTurn: "NOT_YOUR_TURN",
   /** Dice: the bid does not beat the last one, or no bid is there to call. */
   InvalidBid: "INVALID_BID",
+  /** Spectating: the match (`MAX_SPECTATORS_PER_ROOM`) or its node (`MAX_SPECTATORS_PER_NODE`) has all the spectators it takes. */
+  SpectatorsFull: "SPECTATORS_FULL",
+  /** HTTP: the match was recorded with rules (a mode or rules version) this server no longer has, so it cannot be replayed. */
+  RulesChanged: "RULES_CHANGED",
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -116,7 +116,7 @@ export interface GuestAuthResponse {
   expiresAt: string;
 }
 
-/** Query of `GET /rooms`: live rooms, newest first. */
+/** Query of `GET /rooms`: live rooms, matches under way first (the longest running first), then lobbies. */
 export const RoomsQuery = z.strictObject({
   mode: z.optional(ModeNameParam),
   phase: z.optional(z.enum(["lobby", "running", "ended"])),
