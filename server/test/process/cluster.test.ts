@@ -2,9 +2,10 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { after, before, describe, it } from "node:test";
 import { eq } from "drizzle-orm";
-import type { QuizRoom, RaceRoom, SeatReservation, WarRoom, ArenaClient } from "@arena/client-sdk";
+import type { QuizRoom, RaceRoom, RoomsResponse, SeatReservation, WarRoom, ArenaClient } from "@arena/client-sdk";
 import { openDatabase, type Database } from "../../src/persistence/database.js";
 import { matches } from "../../src/persistence/schema.js";
+import { eventually } from "../support/browser.js";
 import { isolatedRedisUrl, startNode } from "../support/cluster.js";
 import { silentLogger } from "../support/fixtures.js";
 import { player } from "../support/players.js";
@@ -136,6 +137,33 @@ describe("several nodes on one Redis", () => {
       assert.equal(run.status, 0, `${mode}: ${run.stdout}${run.stderr}`);
       assert.match(run.stdout, /REPRODUCED/);
     }
+  });
+
+  it("GET /rooms on either node lists the rooms of both; a spectator reaches a match on B through A", async () => {
+    const gus = await player(a.url, "gus");
+    const hal = await player(a.url, "hal");
+    const { room: onA } = await roomOn(a, a, gus, "race", { trackLength: 2345, maxPlayers: 4 });
+    const { room: onB } = await roomOn(a, b, hal, "war", { maxPlayers: 2, timeLimit: 6 });
+    const warOnB = onB as WarRoom;
+    await warOnB.waitFor((s) => s.phase === "playing", 10_000);
+    const list = async (node: Node) => ((await (await fetch(`${node.url}/rooms?limit=100`)).json()) as RoomsResponse).rooms;
+    for (const node of [a, b]) {
+      const rooms = await list(node);
+      assert.equal(rooms.find((r) => r.roomId === onA.roomId)?.phase, "lobby", `${node.env.NODE_ID} lists A's race lobby`);
+      assert.equal(rooms.find((r) => r.roomId === onB.roomId)?.phase, "running", `${node.env.NODE_ID} lists B's war`);
+    }
+
+    const watcher = await player(a.url, "watcher");
+    const spectator = await watcher.spectate(onB.roomId, "war");
+    await spectator.waitFor((s) => s.phase === "playing", 10_000);
+    const mirror = await b.waitForLog((l) => l.msg === "spectator mirror created" && l.matchRoomId === onB.roomId);
+    assert.equal(mirror.pid, b.pid, "the mirror runs on the match's node");
+    assert.ok(!a.logs.some((l) => l.matchRoomId === onB.roomId), "node A hosts no mirror of it");
+    await eventually("A to count B's spectator", async () => ((await list(a)).find((r) => r.roomId === onB.roomId)?.spectators === 1 ? true : undefined));
+
+    const [played, watched] = await Promise.all([warOnB.next("finished", 30_000), spectator.next("finished", 30_000)]);
+    assert.deepEqual(watched, played, "the spectator on B saw the match end as its player did");
+    await Promise.all([onA.leave(), warOnB.leave(), spectator.leave()]);
   });
 
   it("SIGKILL of node B: A plays on, B's clients are disconnected, and no seat on B is handed out again", async () => {
