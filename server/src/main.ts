@@ -12,6 +12,7 @@ import { mountAuthRoutes } from "./http/auth.js";
 import { errorHandler, notFound } from "./http/errors.js";
 import { mountHealthRoutes } from "./http/health.js";
 import { mountLeaderboardRoutes } from "./http/leaderboards.js";
+import { mountReplayRoutes } from "./http/replays.js";
 import { mountRoomRoutes } from "./http/rooms.js";
 import { installHttpFront } from "./http/front.js";
 import { CorsPolicy, requireAdmin } from "./http/security.js";
@@ -116,6 +117,7 @@ async function main() {
       });
       mountAuthRoutes(routes, tokens);
       mountLeaderboardRoutes(routes, database.db);
+      mountReplayRoutes(routes, database.db);
       mountRoomRoutes(routes);
       app.use(routes);
       mountWebClient(app, logger.child({ component: "http" }));

@@ -15,7 +15,7 @@ import { HttpError, handle, parseInput } from "./errors.js";
 
 const Uuid = z.uuid();
 
-function parseId(value: unknown, what: string): string {
+export function parseId(value: unknown, what: string): string {
   // a malformed id is a bad request (400), not an unknown resource (404)
   const parsed = Uuid.safeParse(value);
   if (!parsed.success) throw new HttpError(400, ErrorCode.InvalidQuery, `${what} must be a UUID`);

@@ -2,6 +2,7 @@ import * as z from "zod/mini";
 import "./zod-locale.js";
 import { DisplayName } from "./common.js";
 import type { RankName } from "./ranks.js";
+import type { SeatedPlayer, StoredInputLog } from "./rules.js";
 
 /** A mode name in a query or path (checked against the registry by the server). */
 export const ModeNameParam = z.string().check(z.regex(/^[a-z][a-z0-9_-]{0,31}$/, "must be a mode name such as race"));
@@ -97,6 +98,29 @@ export interface MatchResponse {
   rulesVersion: number;
   /** Rows of the mode's own tables, by table name (e.g. a war's `faction_standings`). */
   rows: Record<string, Array<Record<string, unknown>>>;
+}
+
+/**
+ * `GET /matches/:id/replay`: what a client needs to re-run a stored match through the mode's pure
+ * rules (`replayMatch(rules, { seed, settings, players }, decodeLog(rules, inputs))`). Only served
+ * while the server has the rules it was played with (`410 RULES_CHANGED` otherwise).
+ */
+export interface MatchReplayResponse {
+  matchId: string;
+  mode: string;
+  status: string;
+  /** Always the server's current `rules.version` of the mode. */
+  rulesVersion: number;
+  seed: number;
+  settings: Record<string, unknown>;
+  startedAt: string;
+  endedAt: string;
+  replay: {
+    /** The humans seated when the match started. */
+    players: SeatedPlayer[];
+    /** Every accepted input with its time, in the stored form of the mode's codec. */
+    inputs: StoredInputLog;
+  };
 }
 
 /** Body of every HTTP error: a stable code and a message, never a stack trace. */
