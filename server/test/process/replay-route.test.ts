@@ -9,36 +9,27 @@ import { sql } from "drizzle-orm";
 import { ErrorCode, type HttpErrorBody, type MatchReplayResponse, type MatchResponse } from "@arena/shared";
 import { decodeLog, replayMatch } from "@arena/shared/kit/rules";
 import { serverMode } from "../../src/modes/index.js";
-import { openDatabase, type Database } from "../../src/persistence/database.js";
+import type { Database } from "../../src/persistence/database.js";
 import { writeMatchResult } from "../../src/persistence/results-store.js";
 import { eventually } from "../support/browser.js";
-import { raceResult, silentLogger } from "../support/fixtures.js";
+import { raceResult } from "../support/fixtures.js";
 import { player } from "../support/players.js";
-import { createScratchDatabase } from "../support/scratch-database.js";
-import { startServer, type ServerProcess } from "../support/server-process.js";
+import { startScratchServer } from "../support/scratch-server.js";
+import type { ServerProcess } from "../support/server-process.js";
 
 describe("GET /matches/:id/replay (real server, real PostgreSQL)", () => {
-  let scratch: Awaited<ReturnType<typeof createScratchDatabase>>;
+  let running: Awaited<ReturnType<typeof startScratchServer>> | undefined;
   let server: ServerProcess;
   let database: Database;
 
   before(async () => {
-    scratch = await createScratchDatabase();
-    server = await startServer({
-      env: { DATABASE_URL: scratch.url, WAR_LOBBY_TIMEOUT_MS: "200", DICE_LOBBY_TIMEOUT_MS: "200", DICE_TURN_MS: "300", DICE_REVEAL_MS: "100", DICE_BOT_THINK_MS: "50" },
-    });
-    database = await openDatabase({ databaseUrl: scratch.url, dataDir: "", logger: silentLogger });
+    running = await startScratchServer({ WAR_LOBBY_TIMEOUT_MS: "200", DICE_LOBBY_TIMEOUT_MS: "200", DICE_TURN_MS: "300", DICE_REVEAL_MS: "100", DICE_BOT_THINK_MS: "50" });
+    ({ server, database } = running);
   });
   after(async () => {
-    await database?.close();
-    await server?.stop();
-    await scratch?.drop();
+    await running?.stop();
   });
-
-  async function get<T>(path: string): Promise<{ status: number; body: T }> {
-    const res = await fetch(`${server.url}${path}`);
-    return { status: res.status, body: (await res.json()) as T };
-  }
+  const get = <T>(path: string) => server.get<T>(path);
 
   /** The stored match, once the results writer has written it. */
   const stored = (matchId: string) =>

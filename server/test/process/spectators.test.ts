@@ -36,10 +36,7 @@ describe("spectators and GET /rooms on a real server", () => {
     await server?.stop();
   });
 
-  async function get<T>(path: string): Promise<{ status: number; body: T }> {
-    const res = await fetch(`${server.url}${path}`);
-    return { status: res.status, body: (await res.json()) as T };
-  }
+  const get = <T>(path: string) => server.get<T>(path);
 
   /** A war of one human and a bot, running at once; distinct time limits keep wars in rooms of their own. */
   async function war(name: string, timeLimit: number): Promise<WarRoom> {

@@ -72,6 +72,12 @@ export class ServerProcess {
     return this.exitPromise;
   }
 
+  /** `GET path` of this server: the status and the JSON body. */
+  async get<T>(path: string): Promise<{ status: number; body: T }> {
+    const res = await fetch(`${this.url}${path}`);
+    return { status: res.status, body: (await res.json()) as T };
+  }
+
   /** Waits until `GET /ready` answers 200 (or the process dies). */
   async waitReady(timeoutMs = 30_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
