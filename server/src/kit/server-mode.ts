@@ -4,9 +4,10 @@
  * lobby it needs, what it tells clients as the match goes, and the rows it stores. The match room
  * runtime drives every mode through this one definition and knows none by name.
  */
-import type { ErrorPayload, EventsOf, MessagesOf, ModeContract, OptionsOf, StateOf } from "@arena/shared";
+import type { ErrorPayload, MessagesOf, ModeContract, OptionsOf, StateOf } from "@arena/shared";
+import type { Announcements } from "@arena/shared/kit/announce";
 import type { Projection } from "@arena/shared/kit/projection";
-import type { MatchOutcome, ModeRules, SeatedPlayer, Standing } from "@arena/shared/kit/rules";
+import type { MatchOutcome, ModeRules, SeatedPlayer } from "@arena/shared/kit/rules";
 import type { z } from "zod";
 import type { Config } from "../config.js";
 import type { Logger } from "../observability/logger.js";
@@ -41,14 +42,8 @@ export interface LobbyPolicy {
   chooseSeat?(free: readonly number[], taken: ReadonlyArray<{ seat: number }>, options: unknown): number | null;
 }
 
-/** What a mode may tell clients about its rules' events. */
-export interface Announcer<C extends ModeContract> {
-  broadcast<K extends keyof EventsOf<C> & string>(type: K, payload: EventsOf<C>[K], options?: { afterNextPatch?: boolean }): void;
-  /** To the human in `seat` (nobody, when a bot plays it). */
-  toSeat<K extends keyof EventsOf<C> & string>(seat: number, type: K, payload: EventsOf<C>[K]): void;
-  /** The latest session of a player who held a seat (how messages name players), null for bots. */
-  sessionOf(playerId: string): string | null;
-}
+/** What a mode tells clients (from `@arena/shared`: the browser's replay viewer says the same). */
+export { standingOf, type Announcer } from "@arena/shared/kit/announce";
 
 /** Context of building settings: the server's config, the mode's own section, the match seed. */
 export interface SettingsContext<Section> {
@@ -68,7 +63,8 @@ export class SettingsRefused extends Error {
   }
 }
 
-export interface ServerMode<C extends ModeContract, Settings, S, E, Section = unknown> {
+/** A mode's announcements (`started`, `announce`, `welcome`, `finished`) come from its shared folder. */
+export interface ServerMode<C extends ModeContract, Settings, S, E, Section = unknown> extends Announcements<C, Settings, S, E> {
   contract: C;
   rules: ModeRules<Settings, S, MessagesOf<C>, E, MatchOutcome>;
   projection: Projection<Settings, S, StateOf<C>>;
@@ -78,32 +74,15 @@ export interface ServerMode<C extends ModeContract, Settings, S, E, Section = un
   lobby(settings: Settings, context: { options: OptionsOf<C>; section: Section }): LobbyPolicy;
   /** Message types with their own, tighter rate, as a share of MSG_RATE_PER_S. */
   rates?: Partial<Record<keyof C["messages"] & string, number>>;
-  /** Called once the match has started (the rules state exists). */
-  started?(state: S, announce: Announcer<C>): void;
-  /** Turns the rules' events into messages; called after every input and tick that produced any. */
-  announce?(events: readonly E[], state: S, announce: Announcer<C>): void;
-  /**
-   * What a human gets when taking a seat (before or during the match) or coming back to it, for
-   * clients that do not decode the state. `state` is undefined for a seat taken before the match
-   * started (`started` speaks to those players, the one whose join started it included).
-   */
-  welcome?(seat: number, context: { seed: number; settings: Settings; state: S | undefined }, announce: Announcer<C>): void;
   /**
    * Modes with bots: the seats a human may take while the match runs (default: every seat no human
    * holds). While none is left the room is locked, so matchmaking opens a new one instead.
    */
   openSeats?(state: S): readonly number[];
-  /** The `finished` message, from the outcome. `sessionOf` maps a player id to its session (null: bot or gone). */
-  finished(outcome: MatchOutcome, context: { matchId: string; state: S; sessionOf: (playerId: string) => string | null }): EventsOf<C>["finished"];
   /** A compact input log for modes that log many inputs (default: an array of encoded inputs). */
   inputLog?(): InputLog<MessagesOf<C>>;
   /** Tables of the mode's own (rows come in `outcome.rows` under the table's name). */
   tables?: ReadonlyArray<ModeTable>;
-}
-
-/** What every mode's `finished` standings say of a player: who, under which session, with what score. */
-export function standingOf(standing: Standing, sessionOf: (playerId: string) => string | null) {
-  return { sessionId: sessionOf(standing.playerId) ?? "", playerId: standing.playerId, name: standing.name, score: standing.score };
 }
 
 /** Any mode, for code that iterates the registry (each mode is type-checked where it is defined). */

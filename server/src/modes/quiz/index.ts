@@ -1,11 +1,12 @@
-/** The quiz, as the server runs it: questions from the bank, its lobby, what it announces, what it stores. */
+/** The quiz, as the server runs it: questions from the bank, its lobby, what it stores. */
 import { ErrorCode } from "@arena/shared";
-import { quiz, type QuizFinishedPayload, type QuizQuestionPayload, type QuizRoundResultPayload } from "@arena/shared/modes/quiz/contract";
+import { quizAnnouncements } from "@arena/shared/modes/quiz/announce";
+import { quiz } from "@arena/shared/modes/quiz/contract";
 import { quizProjection } from "@arena/shared/modes/quiz/projection";
-import { NotEnoughQuestionsError, publicQuestion, revealedAnswer, selectQuestions } from "@arena/shared/modes/quiz/questions";
-import { quizRules, type QuizEvent, type QuizMatch, type QuizSettings, type RoundResult } from "@arena/shared/modes/quiz/rules";
+import { NotEnoughQuestionsError, selectQuestions } from "@arena/shared/modes/quiz/questions";
+import { quizRules, type QuizSettings } from "@arena/shared/modes/quiz/rules";
 import { z } from "zod";
-import { SettingsRefused, defineConfigSection, defineServerMode, standingOf, type Announcer } from "../../kit/server-mode.js";
+import { SettingsRefused, defineConfigSection, defineServerMode } from "../../kit/server-mode.js";
 import { loadQuestionBank, type LoadedBank } from "./question-bank.js";
 import { quizAnswersTable } from "./tables.js";
 
@@ -23,34 +24,6 @@ const config = defineConfigSection({
   },
   read: (env) => ({ joinWindowMs: env.QUIZ_JOIN_WINDOW_MS, answerWindowMs: env.QUIZ_ANSWER_WINDOW_MS, revealMs: env.QUIZ_REVEAL_MS }),
 });
-
-type QuizAnnouncer = Announcer<typeof quiz>;
-
-/** The open round's question without its answer, for clients that do not decode the state. */
-function questionPayload(match: QuizMatch): QuizQuestionPayload {
-  const question = publicQuestion(match.settings.questions[match.round - 1]!);
-  return { round: match.round, ...question, answerWindowMs: match.settings.answerWindowMs };
-}
-
-function roundResultPayload(result: RoundResult, match: QuizMatch, announce: QuizAnnouncer): QuizRoundResultPayload {
-  const { round, question, answers, winnerSeat } = result;
-  const winner = answers.find((a) => a.seat === winnerSeat);
-  return {
-    round,
-    questionId: question.id,
-    kind: question.kind,
-    ...revealedAnswer(question),
-    winnerSessionId: winner ? announce.sessionOf(winner.playerId) : null,
-    answers: answers.map((a) => ({
-      sessionId: announce.sessionOf(a.playerId) ?? "",
-      name: match.players.find((p) => p.seat === a.seat)?.name ?? "",
-      answer: a.answer,
-      correct: a.correct,
-      responseTimeMs: a.responseTimeMs,
-      points: a.points,
-    })),
-  };
-}
 
 export const quizMode = defineServerMode({
   contract: quiz,
@@ -91,30 +64,5 @@ export const quizMode = defineServerMode({
 
   lobby: (settings) => ({ seats: settings.maxPlayers, minPlayers: settings.minPlayers, waitMs: settings.joinWindowMs, bots: false }),
 
-  started(match: QuizMatch, announce) {
-    announce.broadcast("question", questionPayload(match));
-  },
-
-  announce(events: readonly QuizEvent[], match: QuizMatch, announce) {
-    for (const event of events) {
-      if (event.type === "round-opened") {
-        announce.broadcast("question", { round: event.round, ...event.question, answerWindowMs: event.answerWindowMs });
-      } else {
-        // after the patch, so a client reading the message sees the revealed state too
-        announce.broadcast("round_result", roundResultPayload(event.result, match, announce), { afterNextPatch: true });
-      }
-    }
-  },
-
-  finished: (outcome, { matchId, state: match, sessionOf }): QuizFinishedPayload => ({
-    matchId,
-    status: outcome.status,
-    roundsPlayed: match.results.length,
-    standings: outcome.standings.map((s) => ({
-      ...standingOf(s, sessionOf),
-      placement: s.placement,
-      correctAnswers: Number(s.details.correctAnswers),
-      left: s.leftEarly,
-    })),
-  }),
+  ...quizAnnouncements,
 });

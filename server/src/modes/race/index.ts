@@ -1,7 +1,8 @@
-/** The race, as the server runs it: its settings and lobby, what it announces, what it stores. */
-import { race, type RaceFinishedPayload } from "@arena/shared/modes/race/contract";
+/** The race, as the server runs it: its settings and lobby, what it stores. */
+import { raceAnnouncements } from "@arena/shared/modes/race/announce";
+import { race } from "@arena/shared/modes/race/contract";
 import { raceProjection } from "@arena/shared/modes/race/projection";
-import { raceRules, type RaceMatch, type RaceMatchEvent, type RaceSettings } from "@arena/shared/modes/race/rules";
+import { raceRules, type RaceSettings } from "@arena/shared/modes/race/rules";
 import { z } from "zod";
 import { defineConfigSection, defineServerMode } from "../../kit/server-mode.js";
 import { RaceInputLog } from "./input-log.js";
@@ -36,25 +37,5 @@ export const raceMode = defineServerMode({
   }),
 
   inputLog: () => new RaceInputLog(),
-
-  started(match: RaceMatch, announce) {
-    announce.broadcast("countdown", { countdownMs: Math.round((match.countdownTicks * 1000) / match.sim.tickRateHz) });
-  },
-
-  announce(events: readonly RaceMatchEvent[], _match, announce) {
-    for (const event of events) if (event.type === "started") announce.broadcast("started", { timeLimitMs: event.timeLimitMs });
-  },
-
-  finished: (outcome, { matchId, sessionOf }): RaceFinishedPayload => ({
-    matchId,
-    standings: outcome.standings.map((s) => ({
-      sessionId: sessionOf(s.playerId) ?? "",
-      playerId: s.playerId,
-      name: s.name,
-      place: s.placement,
-      finishTimeMs: s.finishTimeMs,
-      dnf: s.details.dnf === true,
-      score: s.score,
-    })),
-  }),
+  ...raceAnnouncements,
 });

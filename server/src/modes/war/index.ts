@@ -1,12 +1,9 @@
-/** The war, as the server runs it: its limits and lobby, the seat a player gets, what it tells players, what it stores. */
-import { NO_ZONE, war, type WarFinishedPayload, type WarMapPayload } from "@arena/shared/modes/war/contract";
-import { travelTicks } from "@arena/shared/modes/war/map";
+/** The war, as the server runs it: its limits and lobby, the seat a player gets, what it stores. */
+import { warAnnouncements } from "@arena/shared/modes/war/announce";
+import { war } from "@arena/shared/modes/war/contract";
 import { warProjection } from "@arena/shared/modes/war/projection";
-import { warRules, type WarMatch, type WarSettings } from "@arena/shared/modes/war/rules";
-import { factionId, warStandings } from "@arena/shared/modes/war/scoring";
-import { chooseSeat, factionOfSeat, wishedFaction } from "@arena/shared/modes/war/seats";
-import { warMap } from "@arena/shared/modes/war/simulation";
-import type { WarEvent } from "@arena/shared/modes/war/state";
+import { warRules, type WarSettings } from "@arena/shared/modes/war/rules";
+import { chooseSeat, wishedFaction } from "@arena/shared/modes/war/seats";
 import { z } from "zod";
 import { defineConfigSection, defineServerMode } from "../../kit/server-mode.js";
 import { factionStandingsTable } from "./tables.js";
@@ -27,24 +24,6 @@ const config = defineConfigSection({
 
 /** A join option lowers the server's limit; 0 (left out) keeps it. */
 const lowerOrKeep = (requested: number, serverLimit: number) => (requested > 0 ? Math.min(requested, serverLimit) : serverLimit);
-
-/** The roads, walking times and the unit's position, for clients that do not decode the state. */
-function mapMessage(seed: number, settings: WarSettings, seat: number, match: WarMatch | undefined): WarMapPayload {
-  const map = match?.sim.map ?? warMap(seed, settings);
-  const faction = factionOfSeat(seat, settings.factions);
-  const zone = match ? match.sim.seats[seat]!.zone : map.homes[faction]!;
-  const hz = settings.tickRateHz;
-  return {
-    faction: factionId(faction),
-    zone: zone < 0 ? NO_ZONE : zone,
-    zones: map.zones.map((z) => ({
-      id: z.id,
-      name: z.name,
-      neighbours: [...z.neighbours],
-      travelMs: z.neighbours.map((n) => Math.round((travelTicks(map, z.id, n, hz) * 1000) / hz)),
-    })),
-  };
-}
 
 export const warMode = defineServerMode({
   contract: war,
@@ -72,43 +51,5 @@ export const warMode = defineServerMode({
   // one move a tick counts; a few a second is all a player needs
   rates: { move: 1 / 3 },
 
-  welcome(seat, { seed, settings, state }, announce) {
-    announce.toSeat(seat, "map", mapMessage(seed, settings, seat, state));
-  },
-
-  announce(events: readonly WarEvent[], _match, announce) {
-    // tell the walker (a human, not its bot) where its unit now stands
-    for (const event of events) if (event.type === "arrived") announce.toSeat(event.seat, "arrived", { zone: event.zone });
-  },
-
-  finished(outcome, { matchId, state, sessionOf }): WarFinishedPayload {
-    const standings = warStandings(state.sim);
-    return {
-      matchId,
-      status: outcome.status,
-      reason: standings.reason,
-      winner: standings.winner,
-      factions: standings.factions.map(({ faction, placement, score, zonesHeld, captures, missionsDone }) => ({
-        faction,
-        placement,
-        score,
-        zonesHeld,
-        captures,
-        missionsDone,
-      })),
-      players: standings.participants.map((p) => ({
-        sessionId: p.isBot ? null : sessionOf(p.playerId),
-        playerId: p.playerId,
-        name: p.name,
-        faction: p.faction,
-        isBot: p.isBot,
-        placement: p.placement,
-        score: p.score,
-        captures: p.captures,
-        missions: p.missions,
-        leftEarly: p.leftEarly,
-        reputationDelta: p.reputationDelta,
-      })),
-    };
-  },
+  ...warAnnouncements,
 });
