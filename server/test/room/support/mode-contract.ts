@@ -3,7 +3,8 @@
  * A mode's `<mode>.contract.test.ts` passes its fixture to `modeContract`.
  *
  * - rules: same seed and inputs ⇒ the same outcome; another seed ⇒ another match; refused inputs
- *   change nothing; advancing in several steps equals advancing at once; the log replays to the outcome;
+ *   change nothing; advancing in several steps equals advancing at once; the log replays to the outcome,
+ *   and a replay timeline seeks to any point of it;
  * - room: a match of idle players ends by itself and is stored; the stored result replays to itself;
  *   invalid messages get typed errors, leave the client connected and log nothing; hidden information
  *   never reaches a client before its reveal (checked on the raw frames it received); a drain ends a
@@ -16,6 +17,7 @@ import { eq } from "drizzle-orm";
 import { ErrorCode, MODES, type ErrorPayload, type ModeName, type Modes, type OptionsInput, type RoomOf } from "@arena/client-sdk";
 import { Rng } from "@arena/shared/kit/random";
 import { advanceTo, replayMatch, runToEnd, type LoggedInput, type MatchSetup, type RulesInput, type Time } from "@arena/shared/kit/rules";
+import { MatchTimeline } from "@arena/shared/kit/timeline";
 import { serverMode } from "../../../src/modes/index.js";
 import { matchParticipants, matches } from "../../../src/persistence/schema.js";
 import { replayStoredMatch } from "../../../src/replay/replay-match.js";
@@ -103,6 +105,19 @@ export function modeContract<M extends ModeName>(fixture: ModeFixture<M>): void 
       const stored = played.log.map(([at, input]) => [at, rules.codec ? rules.codec.encode(input) : input] as [number, unknown]);
       const decoded = stored.map(([at, raw]) => [at, rules.codec ? rules.codec.decode(JSON.parse(JSON.stringify(raw))) : raw] as LoggedInput<Record<string, unknown>>);
       assert.deepEqual(rules.outcome(replayMatch(rules, played.setup, decoded)), rules.outcome(played.final));
+    });
+
+    it("can be sought: a replay timeline gives at any point the state re-running up to it gives (plain, cloneable data)", () => {
+      const rules = definition!.rules;
+      const played = playRules(fixture, 13, 17);
+      const timeline = new MatchTimeline(rules, played.setup, played.log, { snapshotEveryMs: 1000 });
+      assert.deepEqual(rules.outcome(timeline.seek(timeline.end).state), rules.outcome(played.final));
+      const rng = new Rng(29);
+      for (let i = 0; i < 12; i++) {
+        const at = timeline.clock.kind === "tick" ? Math.floor(rng.float() * timeline.end) : rng.float() * timeline.end;
+        // strict equality compares prototypes too: a class instance in the state would not survive the snapshot
+        assert.deepEqual(timeline.seek(at).state, replayMatch(rules, played.setup, played.log, at), `state at ${at}`);
+      }
     });
 
     it("refuse inputs against the rules with typed errors and change nothing", () => {
