@@ -19,6 +19,7 @@ import { INVALID_OPTIONS_STATUS, UNAUTHORIZED_STATUS, authenticateJoin, type Joi
 import { MatchLifecycle } from "./lifecycle.js";
 import { MatchFeed, publishMatch, type FeedSnapshot } from "./match-feed.js";
 import { MessageGate } from "./message-gate.js";
+import { matchResultOf } from "./result-of.js";
 import { RoomTimers } from "./room-timers.js";
 import { Seats } from "./seats.js";
 import { SettingsRefused, type Announcer, type ServerMode } from "./server-mode.js";
@@ -466,31 +467,20 @@ export class MatchRoom<C extends ModeContract, Settings, S, E, Section> extends 
 
   private resultOf(outcome: MatchOutcome): MatchResult {
     const endedAt = new Date();
-    const startedAt = this.lifecycle.startedAtDate ?? endedAt;
-    return {
-      matchId: this.matchId,
-      mode: this.mode.contract.name,
-      rulesVersion: this.mode.rules.version,
-      status: outcome.status,
-      seed: this.seed,
-      node: this.services.config.nodeId,
-      startedAt: startedAt.toISOString(),
-      endedAt: endedAt.toISOString(),
-      settings: { ...(this.settings as object) },
-      replay: { players: this.setupPlayers, inputs: this.inputLog.entries() },
-      summary: { reason: outcome.reason, ...outcome.summary },
-      participants: outcome.standings.map((s) => ({
-        playerId: s.playerId,
-        displayName: s.name,
-        isBot: s.isBot,
-        placement: s.placement,
-        score: s.score,
-        finishTimeMs: s.finishTimeMs,
-        details: { ...s.details, leftEarly: s.leftEarly },
-        reputationDelta: s.reputationDelta ?? 0,
-      })),
-      rows: outcome.rows ?? {},
-    };
+    return matchResultOf(
+      {
+        matchId: this.matchId,
+        mode: this.mode.contract.name,
+        rulesVersion: this.mode.rules.version,
+        seed: this.seed,
+        node: this.services.config.nodeId,
+        startedAt: this.lifecycle.startedAtDate ?? endedAt,
+        endedAt,
+        settings: this.settings,
+        replay: { players: this.setupPlayers, inputs: this.inputLog.entries() },
+      },
+      outcome,
+    );
   }
 
   private countRejected(reason: string): void {
