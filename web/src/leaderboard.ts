@@ -1,6 +1,7 @@
-/** A small leaderboard of a mode (GET /leaderboards/:mode) with a link to the JSON. */
+/** A small leaderboard of a mode (GET /leaderboards/:mode) with a link to the JSON; each player links to their matches and replays. */
 import type { HttpErrorBody, LeaderboardResponse, ModeName } from "@arena/client-sdk";
 import { h } from "./dom.js";
+import { historyHref } from "./routes.js";
 
 /** The results writer stores a match just after it ends; give it a moment before reading the board. */
 const FIRST_LOAD_DELAY_MS = 1200;
@@ -52,7 +53,7 @@ function render(board: LeaderboardResponse, myPlayerId: string): HTMLElement {
           "tr",
           { class: entry.playerId === myPlayerId ? "me" : undefined },
           h("td", {}, entry.position),
-          h("td", {}, entry.displayName),
+          h("td", {}, h("a", { href: historyHref(entry.playerId), title: "matches and replays", "data-testid": "leaderboard-player" }, entry.displayName)),
           h("td", { class: "num" }, entry.totalScore),
           h("td", { class: "num" }, entry.bestScore),
           h("td", { class: "num" }, entry.wins),

@@ -3,6 +3,7 @@ import { ArenaError, ErrorCode, connect, type ArenaClient, type GuestAuthRespons
 
 const TOKEN_KEY = "arena.token";
 const NAME_KEY = "arena.name";
+const PLAYER_KEY = "arena.playerId";
 
 export interface Session {
   client: ArenaClient;
@@ -29,6 +30,11 @@ export function rememberedName(): string {
   return read(NAME_KEY) ?? "";
 }
 
+/** The player id of this browser's guest, once it has signed in (for "your matches"). */
+export function rememberedPlayerId(): string | undefined {
+  return read(PLAYER_KEY);
+}
+
 /**
  * Signs in as a guest on the server this page came from. The stored token (if any) goes along, so
  * the server keeps the player id; a token it refuses (expired, or signed by another key) is dropped
@@ -48,5 +54,6 @@ export async function signIn(name: string): Promise<Session> {
   }
   write(TOKEN_KEY, auth.token);
   write(NAME_KEY, auth.name);
+  write(PLAYER_KEY, auth.playerId);
   return { client, auth };
 }

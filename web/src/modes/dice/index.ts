@@ -1,5 +1,8 @@
 import { DICE_LIMITS } from "@arena/shared/modes/dice/contract";
-import type { WebMode } from "../web-mode.js";
+import { diceAnnouncements } from "@arena/shared/modes/dice/announce";
+import { diceProjection } from "@arena/shared/modes/dice/projection";
+import { diceRules } from "@arena/shared/modes/dice/rules";
+import { replayKit, type WebMode } from "../web-mode.js";
 import { diceView } from "./view.js";
 
 export const diceWeb: WebMode<"dice"> = {
@@ -10,4 +13,5 @@ export const diceWeb: WebMode<"dice"> = {
     { key: "dice", label: "Dice each", kind: "number", min: DICE_LIMITS.minDice, max: DICE_LIMITS.maxDice, value: 5 },
   ],
   view: diceView,
+  replay: replayKit({ rules: diceRules, projection: diceProjection, announcements: diceAnnouncements }),
 };

@@ -1,10 +1,9 @@
 /** Liar's dice: your dice, the table (everyone's dice count), the bid and whose turn, bid controls, the reveal and the standings. */
-import type { RoomOf } from "@arena/client-sdk";
 import { DICE_LIMITS, type DiceFinishedPayload, type DicePlayer, type DiceRevealPayload, type DiceState } from "@arena/shared/modes/dice/contract";
 import { bar, h, hudItem, hudValue, ordinal, rebuild, seconds, setBar, setText, table, titledCard, type Child } from "../../dom.js";
-import { resultPanel, watchRoom, type ModeView, type ViewContext } from "../../view.js";
+import { resultPanel, type MatchSource, type ModeView, type ViewContext } from "../../view.js";
 
-type DiceRoom = RoomOf<"dice">;
+type DiceRoom = MatchSource<"dice">;
 
 const FACES = ["", "⚀", "⚁", "⚂", "⚃", "⚄", "⚅"];
 const DIE_STYLE = "font-size:2.4rem;line-height:1;margin-right:0.15rem";
@@ -51,7 +50,10 @@ export function diceView(room: DiceRoom, ctx: ViewContext): ModeView {
   const liarButton = h("button", { type: "button", "data-testid": "dice-liar-button" }, "Liar!");
   const hint = h("p", { class: "muted small", "data-testid": "dice-hint" });
   const controls = h("form", { class: "number-form", "data-testid": "dice-controls" }, quantity, face, bidButton, liarButton);
-  const play = h("section", { class: "card question" }, h("h3", {}, "Your dice"), mine, bidNow, controls, hint);
+  // watching (or replaying) shows the bid, and the dice of the viewer's own seat if it played
+  controls.hidden = room.send === undefined;
+  const playTitle = h("h3", {}, "Your dice");
+  const play = h("section", { class: "card question" }, playTitle, mine, bidNow, controls, hint);
   const tableBody = h("div", { "data-testid": "dice-players" });
   const revealBody = h("div", { "data-testid": "dice-reveal" });
   const side = h("div", { class: "war-side" }, titledCard("Table", tableBody), titledCard("Last challenge", revealBody));
@@ -62,7 +64,7 @@ export function diceView(room: DiceRoom, ctx: ViewContext): ModeView {
   const myTurn = (): boolean => {
     const state = room.state;
     const player = me();
-    return !!state && !!player && state.phase === "bidding" && state.turnSeat === player.seat && player.diceCount > 0;
+    return !!room.send && !!state && !!player && state.phase === "bidding" && state.turnSeat === player.seat && player.diceCount > 0;
   };
   /** The smallest bid that beats the one on the table, on the face chosen. */
   const suggest = (state: DiceState) => {
@@ -74,14 +76,14 @@ export function diceView(room: DiceRoom, ctx: ViewContext): ModeView {
   controls.addEventListener("submit", (event) => {
     event.preventDefault();
     if (!myTurn()) return;
-    room.send("bid", { quantity: quantity.valueAsNumber, face: Number(face.value) });
+    room.send?.("bid", { quantity: quantity.valueAsNumber, face: Number(face.value) });
   });
   liarButton.addEventListener("click", () => {
-    if (myTurn()) room.send("liar", {});
+    if (myTurn()) room.send?.("liar", {});
   });
   face.addEventListener("change", () => room.state && suggest(room.state));
 
-  const unwatch = watchRoom(room, () => finished !== undefined || room.state?.phase === "finished");
+  const unwatch = room.watch(() => finished !== undefined || room.state?.phase === "finished");
   room.on("reveal", (payload) => {
     lastReveal = payload;
     render(room.state);
@@ -97,6 +99,8 @@ export function diceView(room: DiceRoom, ctx: ViewContext): ModeView {
   function render(state: DiceState | undefined): void {
     if (!state?.players) return;
     const player = me();
+    mine.hidden = !player;
+    setText(playTitle, player ? "Your dice" : "The bid");
     setText(phase, state.phase);
     phase.dataset.phase = state.phase;
     setText(roundText, state.round > 0 ? String(state.round) : "–");
@@ -170,7 +174,7 @@ export function diceView(room: DiceRoom, ctx: ViewContext): ModeView {
       attrs: { "data-testid": "dice-standing", "data-name": s.name, "data-place": s.placement, class: s.sessionId === room.sessionId ? "me" : undefined },
     }));
     const note = payload.status === "aborted" ? h("p", { class: "muted" }, `Ended early after ${payload.rounds} rounds.`) : null;
-    return resultPanel("dice", ctx, headline, h("div", {}, note, table(["Place", "Player", "Dice lost", "Score"], rows, { "data-testid": "dice-standings" }, [2, 3])), "dice-result");
+    return resultPanel("dice", ctx, headline, h("div", {}, note, table(["Place", "Player", "Dice lost", "Score"], rows, { "data-testid": "dice-standings" }, [2, 3])), "dice-result", payload.matchId);
   }
 
   // the turn timer counts down between patches

@@ -1,5 +1,8 @@
 import { QUIZ_LIMITS } from "@arena/shared/modes/quiz/contract";
-import type { WebMode } from "../web-mode.js";
+import { quizAnnouncements } from "@arena/shared/modes/quiz/announce";
+import { quizProjection } from "@arena/shared/modes/quiz/projection";
+import { quizRules } from "@arena/shared/modes/quiz/rules";
+import { replayKit, type WebMode } from "../web-mode.js";
 import { quizView } from "./view.js";
 
 const CATEGORIES = ["any", "geography", "history", "science", "sport"];
@@ -14,4 +17,5 @@ export const quizWeb: WebMode<"quiz"> = {
     { key: "category", label: "Category", kind: "select", choices: CATEGORIES.map((c) => [c, c] as const) },
   ],
   view: quizView,
+  replay: replayKit({ rules: quizRules, projection: quizProjection, announcements: quizAnnouncements }),
 };

@@ -1,8 +1,7 @@
 /** Quiz: status and countdown, the question with answer buttons or a number field, scores, and the reveal. */
-import type { QuizRoom } from "@arena/client-sdk";
 import type { QuizFinishedPayload, QuizQuestionView, QuizRoundResultPayload, QuizState } from "@arena/shared/modes/quiz/contract";
 import { bar, h, hudItem, hudValue, ordinal, rebuild, seconds, setBar, setText, table, titledCard, type Child } from "../../dom.js";
-import { resultPanel, watchRoom, type ModeView, type ViewContext } from "../../view.js";
+import { resultPanel, type MatchSource, type ModeView, type ViewContext } from "../../view.js";
 
 /** Numbers as people write them: no float noise, thousands grouped. */
 export function formatNumber(value: number): string {
@@ -14,7 +13,7 @@ function answerText(question: Pick<QuizQuestionView, "kind" | "options">, answer
   return question.kind === "choice" ? (question.options[answer] ?? `option ${answer + 1}`) : formatNumber(answer);
 }
 
-export function quizView(room: QuizRoom, ctx: ViewContext): ModeView {
+export function quizView(room: MatchSource<"quiz">, ctx: ViewContext): ModeView {
   const mine = new Map<number, number>();
   const roundResults = new Map<number, QuizRoundResultPayload>();
   let finished: QuizFinishedPayload | undefined;
@@ -34,7 +33,7 @@ export function quizView(room: QuizRoom, ctx: ViewContext): ModeView {
 
   const answer = (value: number) => {
     const state = room.state;
-    if (state.status !== "question" || mine.has(state.round)) return;
+    if (!room.send || state.status !== "question" || mine.has(state.round)) return;
     mine.set(state.round, value);
     room.send("answer", { answer: value, round: state.round });
     render(state);
@@ -47,9 +46,9 @@ export function quizView(room: QuizRoom, ctx: ViewContext): ModeView {
     const index = Number(event.key) - 1;
     if (Number.isInteger(index) && index >= 0 && index < state.question.options.length) answer(index);
   };
-  window.addEventListener("keydown", onKey);
+  if (room.send) window.addEventListener("keydown", onKey);
 
-  const unwatch = watchRoom(room, () => finished !== undefined || room.state?.status === "finished");
+  const unwatch = room.watch(() => finished !== undefined || room.state?.status === "finished");
   room.on("round_result", (result) => {
     roundResults.set(result.round, result);
     render(room.state);
@@ -110,7 +109,7 @@ export function quizView(room: QuizRoom, ctx: ViewContext): ModeView {
         if (revealed && picked === index && index !== q.correctIndex) classes.push("wrong");
         const button = h(
           "button",
-          { type: "button", class: classes.join(" "), "data-testid": "quiz-option", "data-index": index, disabled: state.status !== "question" || picked !== undefined },
+          { type: "button", class: classes.join(" "), "data-testid": "quiz-option", "data-index": index, disabled: !room.send || state.status !== "question" || picked !== undefined },
           h("span", { class: "key" }, index + 1),
           option,
         );
@@ -118,6 +117,8 @@ export function quizView(room: QuizRoom, ctx: ViewContext): ModeView {
         options.append(button);
       });
       parts.push(options);
+    } else if (!room.send) {
+      parts.push(h("p", { class: "muted" }, `A number between ${formatNumber(q.minValue)} and ${formatNumber(q.maxValue)}: the closest answer wins.`));
     } else {
       const input = h("input", { type: "number", step: "any", min: q.minValue, max: q.maxValue, "data-testid": "quiz-number", "aria-label": "your answer", placeholder: `${formatNumber(q.minValue)} – ${formatNumber(q.maxValue)}` });
       const submit = h("button", { type: "submit", class: "primary", "data-testid": "quiz-submit" }, "Answer");
@@ -189,7 +190,7 @@ export function quizView(room: QuizRoom, ctx: ViewContext): ModeView {
       attrs: { "data-testid": "quiz-standing", "data-name": s.name, "data-place": s.placement, class: s.sessionId === room.sessionId ? "me" : undefined },
     }));
     const note = payload.status === "aborted" ? h("p", { class: "muted" }, `Ended early after ${payload.roundsPlayed} rounds.`) : null;
-    return resultPanel("quiz", ctx, headline, h("div", {}, note, table(["Place", "Player", "Correct", "Score"], rows, { "data-testid": "quiz-standings" }, [2, 3])), "quiz-result");
+    return resultPanel("quiz", ctx, headline, h("div", {}, note, table(["Place", "Player", "Correct", "Score"], rows, { "data-testid": "quiz-standings" }, [2, 3])), "quiz-result", payload.matchId);
   }
 
   render(room.state);

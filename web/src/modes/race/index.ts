@@ -1,5 +1,8 @@
 import { RACE_LIMITS } from "@arena/shared/modes/race/contract";
-import type { WebMode } from "../web-mode.js";
+import { raceAnnouncements } from "@arena/shared/modes/race/announce";
+import { raceProjection } from "@arena/shared/modes/race/projection";
+import { raceRules } from "@arena/shared/modes/race/rules";
+import { replayKit, type WebMode } from "../web-mode.js";
 import { raceView } from "./view.js";
 
 export const raceWeb: WebMode<"race"> = {
@@ -11,4 +14,5 @@ export const raceWeb: WebMode<"race"> = {
     { key: "lanes", label: "Lanes", kind: "number", min: RACE_LIMITS.minLanes, max: RACE_LIMITS.maxLanes, value: 4 },
   ],
   view: raceView,
+  replay: replayKit({ rules: raceRules, projection: raceProjection, announcements: raceAnnouncements }),
 };

@@ -1,9 +1,8 @@
-/** Race: the track drawn on a canvas, a HUD for your racer, the field, and keyboard / on-screen controls. */
-import type { RaceRoom } from "@arena/client-sdk";
+/** Race: the track drawn on a canvas, a HUD for your racer, the field, and keyboard / on-screen controls (none when watching). */
 import type { RaceFinishedPayload, RaceState, Racer } from "@arena/shared/modes/race/contract";
 import { bar, h, hudItem, hudValue, ordinal, rebuild, seconds, setBar, setText, table, titledCard } from "../../dom.js";
 import { KEY_CONTROLS, RaceControls, type Control } from "./controls.js";
-import { resultPanel, watchRoom, type ModeView, type ViewContext } from "../../view.js";
+import { resultPanel, watchingNote, type MatchSource, type ModeView, type ViewContext } from "../../view.js";
 
 const SEND_INTERVAL_MS = 100;
 const LANE_HEIGHT = 44;
@@ -33,7 +32,7 @@ function niceStep(raw: number): number {
   return step ?? 10 * power;
 }
 
-export function raceView(room: RaceRoom, ctx: ViewContext): ModeView {
+export function raceView(room: MatchSource<"race">, ctx: ViewContext): ModeView {
   const controls = new RaceControls();
   let finished: RaceFinishedPayload | undefined;
 
@@ -45,16 +44,14 @@ export function raceView(room: RaceRoom, ctx: ViewContext): ModeView {
   const boostBar = bar(1, "#22c55e");
   const distance = hudValue("race-distance");
   const standing = hudValue("race-rank");
-  const hud = h(
-    "div",
-    { class: "hud" },
-    hudItem("Phase", phase),
-    hudItem("Time", clock),
+  // your racer's figures: a spectator (or a replay of someone else's race) has none
+  const mine = [
     hudItem("Distance", distance),
     hudItem("Position", standing),
     hudItem("Speed", speedText, { bar: speedBar, wide: true }),
     hudItem("Boost", boostText, { bar: boostBar, wide: true }),
-  );
+  ];
+  const hud = h("div", { class: "hud" }, hudItem("Phase", phase), hudItem("Time", clock), ...mine);
 
   const canvas = h("canvas", { "data-testid": "race-track", "aria-label": "race track" });
   const overlay = h("div", { class: "overlay", "data-testid": "race-countdown" });
@@ -68,7 +65,7 @@ export function raceView(room: RaceRoom, ctx: ViewContext): ModeView {
     ["boost", "Boost ⚡", "race-btn-boost"],
   ];
   const buttonOf = new Map<Control, HTMLButtonElement>();
-  const controlPad = h(
+  const controlPad = room.send === undefined ? watchingNote("race") : h(
     "div",
     { class: "card controls", "data-testid": "race-controls" },
     h("div", { class: "pad" }, ...buttons.map(([control, label, testid]) => {
@@ -85,13 +82,14 @@ export function raceView(room: RaceRoom, ctx: ViewContext): ModeView {
 
   const canSend = (): boolean => {
     const state = room.state;
+    if (!room.send) return false;
     const me = state?.racers?.get(room.sessionId);
     return !!me && (state.phase === "countdown" || state.phase === "racing") && me.place === 0 && !me.dnf;
   };
   const send = () => {
     if (!canSend()) return;
     const input = controls.next();
-    if (input) room.send("input", input);
+    if (input) room.send?.("input", input);
   };
   const sender = setInterval(send, SEND_INTERVAL_MS);
 
@@ -121,11 +119,13 @@ export function raceView(room: RaceRoom, ctx: ViewContext): ModeView {
     if (control) release(control);
   };
   const onBlur = () => controls.releaseAll();
-  window.addEventListener("keydown", onKeyDown);
-  window.addEventListener("keyup", onKeyUp);
-  window.addEventListener("blur", onBlur);
+  if (room.send) {
+    window.addEventListener("keydown", onKeyDown);
+    window.addEventListener("keyup", onKeyUp);
+    window.addEventListener("blur", onBlur);
+  }
 
-  const unwatch = watchRoom(room, () => finished !== undefined || room.state?.phase === "finished");
+  const unwatch = room.watch(() => finished !== undefined || room.state?.phase === "finished");
   room.on("finished", (payload) => {
     finished = payload;
     controls.releaseAll();
@@ -143,7 +143,7 @@ export function raceView(room: RaceRoom, ctx: ViewContext): ModeView {
       cells: [s.dnf ? "DNF" : ordinal(s.place), s.name, s.finishTimeMs === null ? "–" : seconds(s.finishTimeMs), s.score],
       attrs: { "data-testid": "race-standing", "data-name": s.name, "data-place": s.place, class: s.sessionId === room.sessionId ? "me" : undefined },
     }));
-    return resultPanel("race", ctx, headline, table(["Place", "Racer", "Time", "Score"], rows, { "data-testid": "race-standings" }, [3]), "race-result");
+    return resultPanel("race", ctx, headline, table(["Place", "Racer", "Time", "Score"], rows, { "data-testid": "race-standings" }, [3]), "race-result", payload.matchId);
   };
 
   // smoothed positions for drawing (patches come at PATCH_RATE_HZ, frames at the display rate)
@@ -157,6 +157,7 @@ export function raceView(room: RaceRoom, ctx: ViewContext): ModeView {
     const state = room.state;
     if (!state?.track) return;
     const me = state.racers.get(room.sessionId);
+    for (const item of mine) item.hidden = !me;
     setText(phase, state.phase);
     phase.dataset.phase = state.phase;
     setText(clock, state.phase === "racing" || state.phase === "finished" ? `${seconds(state.elapsedMs, 1)} / ${seconds(state.timeLimitMs, 0)}` : "–");

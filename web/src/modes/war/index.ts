@@ -1,5 +1,8 @@
 import { WAR_FACTIONS, WAR_LIMITS } from "@arena/shared/modes/war/contract";
-import type { WebMode } from "../web-mode.js";
+import { warAnnouncements } from "@arena/shared/modes/war/announce";
+import { warProjection } from "@arena/shared/modes/war/projection";
+import { warRules } from "@arena/shared/modes/war/rules";
+import { replayKit, type WebMode } from "../web-mode.js";
 import { warView } from "./view.js";
 
 export const warWeb: WebMode<"war"> = {
@@ -12,4 +15,5 @@ export const warWeb: WebMode<"war"> = {
     { key: "timeLimit", label: "Time limit (s)", kind: "number", min: 0, max: WAR_LIMITS.maxTimeLimitS, value: 120, step: 5 },
   ],
   view: warView,
+  replay: replayKit({ rules: warRules, projection: warProjection, announcements: warAnnouncements }),
 };

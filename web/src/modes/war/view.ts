@@ -1,8 +1,7 @@
 /** War: the zones as an SVG map (roads, owners, control, presence, units) with factions, missions and players beside it. */
-import type { WarRoom } from "@arena/client-sdk";
 import { NO_ZONE, WAR_FACTIONS, type WarFinishedPayload, type WarPlayer, type WarState, type WarZone } from "@arena/shared/modes/war/contract";
 import { attrs, bar, h, hudItem, hudValue, ordinal, rebuild, s, setText, table, titledCard } from "../../dom.js";
-import { resultPanel, watchRoom, type ModeView, type ViewContext } from "../../view.js";
+import { resultPanel, type MatchSource, type ModeView, type ViewContext } from "../../view.js";
 
 const ZONE_RADIUS = 6.5;
 /** Units stand around their zone, left and right of it (the control bar is above, the name below). */
@@ -40,7 +39,7 @@ interface Walk {
   startedAt: number;
 }
 
-export function warView(room: WarRoom, ctx: ViewContext): ModeView {
+export function warView(room: MatchSource<"war">, ctx: ViewContext): ModeView {
   let finished: WarFinishedPayload | undefined;
   let mapKey = "";
   const zoneShapes = new Map<number, ZoneShape>();
@@ -58,7 +57,8 @@ export function warView(room: WarRoom, ctx: ViewContext): ModeView {
   const timeLeft = hudValue("war-time");
   const limit = hudValue(undefined);
   const meText = hudValue("war-me");
-  const hud = h("div", { class: "hud" }, hudItem("Phase", status), hudItem("Time left", timeLeft), hudItem("Score limit", limit), hudItem("You", meText, { wide: true }));
+  const meItem = hudItem("You", meText, { wide: true });
+  const hud = h("div", { class: "hud" }, hudItem("Phase", status), hudItem("Time left", timeLeft), hudItem("Score limit", limit), meItem);
   const factions = h("div", { "data-testid": "war-factions" });
   const missions = h("div", { "data-testid": "war-missions" });
   const players = h("div", { "data-testid": "war-players" });
@@ -66,7 +66,7 @@ export function warView(room: WarRoom, ctx: ViewContext): ModeView {
   const result = h("div", {});
   const element = h("div", { class: "mode-view war-view", "data-testid": "war-view" }, hud, result, h("div", { class: "war-main" }, mapCard, side));
 
-  const unwatch = watchRoom(room, () => finished !== undefined || room.state?.phase === "finished");
+  const unwatch = room.watch(() => finished !== undefined || room.state?.phase === "finished");
   room.on("finished", (payload) => {
     finished = payload;
     result.replaceChildren(resultOf(payload));
@@ -125,27 +125,28 @@ export function warView(room: WarRoom, ctx: ViewContext): ModeView {
   /** Sends the move; the server decides (a zone that is not adjacent comes back as INVALID_MOVE). */
   function moveTo(zone: number): void {
     if (room.state?.phase !== "playing" || !room.me) return;
-    room.send("move", { to: zone });
+    room.send?.("move", { to: zone });
   }
 
   function update(state: WarState): void {
     if (!state.zones) return;
     buildMap(state);
     const me = room.me;
-    const reachable = new Set<number>(me && me.zone !== NO_ZONE && state.phase === "playing" ? [...(state.zones[me.zone]?.neighbours ?? [])] : []);
+    const reachable = new Set<number>(me && room.send && me.zone !== NO_ZONE && state.phase === "playing" ? [...(state.zones[me.zone]?.neighbours ?? [])] : []);
     for (const zone of state.zones) updateZone(state, zone, reachable.has(zone.id), me?.zone === zone.id);
 
     setText(status, state.phase);
     status.dataset.phase = state.phase;
     setText(timeLeft, state.phase === "playing" ? clock(state.timeLimitS - state.elapsedS) : state.phase === "finished" ? "0:00" : clock(state.timeLimitS));
     setText(limit, String(state.scoreLimit));
+    meItem.hidden = !me;
     if (me) {
       const where = me.zone !== NO_ZONE ? `in ${state.zones[me.zone]?.name ?? "?"}` : `walking to ${state.zones[me.to]?.name ?? "?"}`;
       setText(meText, `${me.name} · ${factionName(me.faction)} · ${where} · ${me.score} pts`);
       meText.style.color = factionColor(state, me.faction);
     }
     if (state.phase === "waiting") setText(mapNote, `Waiting for players (${[...state.players.values()].filter((p) => !p.isBot).length} of ${state.maxPlayers}); bots take the free seats soon.`);
-    else if (state.phase === "playing") setText(mapNote, "Click a zone next to yours (dashed ring) to walk there. Units: ● human, ■ bot, ringed ● you.");
+    else if (state.phase === "playing") setText(mapNote, `${room.send && me ? "Click a zone next to yours (dashed ring) to walk there. " : "Watching. "}Units: ● human, ■ bot${me ? ", ringed ● you" : ""}.`);
     else setText(mapNote, finished?.winner ? `${factionName(finished.winner)} won.` : "The war is over.");
 
     rebuild(factions, state.factions.map((f) => `${f.id}:${f.score}:${f.zonesHeld}:${f.missionsDone}:${f.humans}:${f.bots}`).join("|"), () => [factionsTable(state)]);
@@ -296,7 +297,7 @@ export function warView(room: WarRoom, ctx: ViewContext): ModeView {
     }));
     const playerRows = payload.players.map((p) => ({
       cells: [p.name + (p.isBot ? " (bot)" : ""), factionName(p.faction), p.score, p.captures, p.reputationDelta >= 0 ? `+${p.reputationDelta}` : String(p.reputationDelta)],
-      attrs: { class: p.sessionId === room.sessionId ? "me" : undefined },
+      attrs: { "data-testid": "war-player-standing", "data-name": p.name, "data-place": p.placement, class: p.sessionId === room.sessionId ? "me" : undefined },
     }));
     const standings = h(
       "div",
@@ -304,7 +305,7 @@ export function warView(room: WarRoom, ctx: ViewContext): ModeView {
       table(["Place", "Faction", "Score", "Zones", "Captures", "Missions"], factionRows, { "data-testid": "war-standings" }, [2, 3, 4, 5]),
       table(["Player", "Faction", "Points", "Captures", "Reputation"], playerRows, {}, [2, 3, 4]),
     );
-    return resultPanel("war", ctx, headline, standings, "war-result");
+    return resultPanel("war", ctx, headline, standings, "war-result", payload.matchId);
   }
 
   if (room.state?.zones) update(room.state);
