@@ -8,93 +8,14 @@
  *
  *   npx tsx loadtest/bench/replay-seek.ts [--seeks=200] [--json]
  */
-import type { Schema } from "@colyseus/schema";
-import type { Projection, ProjectionContext } from "@arena/shared/kit/projection";
+import type { ProjectionContext } from "@arena/shared/kit/projection";
 import { Rng } from "@arena/shared/kit/random";
-import { advanceTo, type LoggedInput, type MatchSetup, type ModeRules, type RulesInput } from "@arena/shared/kit/rules";
 import { MatchTimeline } from "@arena/shared/kit/timeline";
-import { raceProjection } from "@arena/shared/modes/race/projection";
-import { raceRules, type RaceMatch } from "@arena/shared/modes/race/rules";
-import { isRacing } from "@arena/shared/modes/race/simulation";
-import { warProjection } from "@arena/shared/modes/war/projection";
-import { warRules, type WarMatch } from "@arena/shared/modes/war/rules";
-
-type Messages = Record<string, unknown>;
-type AnyRules = ModeRules<unknown, unknown, Messages, unknown>;
-type AnyProjection = Projection<unknown, unknown, Schema>;
-
-interface Scenario {
-  name: string;
-  rules: AnyRules;
-  projection: AnyProjection;
-  setup: MatchSetup<unknown>;
-  /** The humans' inputs at a tick, chosen with `rng`. */
-  inputs(state: unknown, rng: Rng): Array<RulesInput<Messages>>;
-}
+import { play, race, war, type Messages, type Scenario } from "./replay-scenarios.js";
 
 const arg = (name: string, fallback: number) => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split("=")[1] ?? fallback);
 const SEEKS = arg("seeks", 200);
 const INTERVALS_MS = [1_000, 2_000, 5_000, 10_000, 30_000, Number.POSITIVE_INFINITY];
-/** Humans in seats 0..n-1. */
-const humans = (n: number, label: string) => Array.from({ length: n }, (_, seat) => ({ seat, playerId: `00000000-0000-4000-8000-${String(seat).padStart(12, "0")}`, name: `${label} ${seat}` }));
-
-/** A scenario of any mode, its rules and projection seen without the mode's own types. */
-const scenario = <S>(name: string, rules: unknown, projection: unknown, setup: MatchSetup<unknown>, inputs: (state: S, rng: Rng) => Array<RulesInput<Messages>>): Scenario => ({
-  name,
-  rules: rules as AnyRules,
-  projection: projection as AnyProjection,
-  setup,
-  inputs: inputs as Scenario["inputs"],
-});
-
-const war = scenario<WarMatch>(
-  "war, 10 min, 12 seats (6 humans)",
-  warRules,
-  warProjection,
-  { seed: 20261201, settings: { factions: 3, maxPlayers: 12, scoreLimit: 100_000, timeLimitS: 600, tickRateHz: 20 }, players: humans(6, "human") },
-  ({ sim }, rng) => {
-    const out: Array<RulesInput<Messages>> = [];
-    for (const seat of [0, 1, 2, 3, 4, 5]) {
-      const unit = sim.seats[seat];
-      // a human walks on about every 2.5 s of standing
-      if (unit && unit.zone >= 0 && rng.float() < 0.02) out.push({ type: "move", seat, payload: { to: rng.pick(sim.map.zones[unit.zone]!.neighbours) } });
-    }
-    return out;
-  },
-);
-
-const race = scenario<RaceMatch>(
-  "race, 5 km, 8 racers",
-  raceRules,
-  raceProjection,
-  { seed: 7, settings: { trackLength: 5000, lanes: 4, maxPlayers: 8, tickRateHz: 20, countdownMs: 3000 }, players: humans(8, "racer") },
-  (match, rng) => {
-    const out: Array<RulesInput<Messages>> = [];
-    for (const racer of match.sim.racers) {
-      // the 10 inputs a second of a player holding keys; changes of throttle, lane or boost are logged
-      if (isRacing(racer) && rng.float() < 0.5) out.push({ type: "input", seat: racer.slot, payload: { throttle: rng.float() < 0.9 ? 1 : 0.5, steer: rng.float() < 0.03 ? rng.pick([-1, 1] as const) : 0, boost: rng.float() < 0.01 } });
-    }
-    return out;
-  },
-);
-
-/** Plays the scenario through its rules, logging what the rules accept, as a room would. */
-function play(scenario: Scenario): Array<LoggedInput<Messages>> {
-  const { rules, setup } = scenario;
-  const clock = rules.clock(setup.settings);
-  const rng = new Rng(setup.seed);
-  const log: Array<LoggedInput<Messages>> = [];
-  let state = rules.create(setup);
-  while (!rules.isOver(state)) {
-    const at = rules.now(state);
-    for (const input of scenario.inputs(state, rng)) {
-      const step = rules.apply(state, input, at);
-      if (!step.refused && step.logged !== false) log.push([at, input]);
-    }
-    state = advanceTo(rules, clock, state, at + 1);
-  }
-  return log;
-}
 
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 const ms = (value: number) => value.toFixed(value < 10 ? 2 : 1);

@@ -15,6 +15,7 @@ import { eventually } from "../support/browser.js";
 import { raceResult } from "../support/fixtures.js";
 import { player } from "../support/players.js";
 import { startScratchServer } from "../support/scratch-server.js";
+import { walkAbout } from "../support/war-play.js";
 import type { ServerProcess } from "../support/server-process.js";
 
 describe("GET /matches/:id/replay (real server, real PostgreSQL)", () => {
@@ -41,15 +42,11 @@ describe("GET /matches/:id/replay (real server, real PostgreSQL)", () => {
   /** A war whose human walks to a neighbouring zone twice a second, so its log holds moves. */
   async function war() {
     const room = await (await player(server.url, "general")).joinWar({ maxPlayers: 2, timeLimit: 5 });
-    const walking = setInterval(() => {
-      const zone = room.me?.zone;
-      const to = zone === undefined ? undefined : room.state.zones[zone]?.neighbours[0];
-      if (room.state.phase === "playing" && to !== undefined) room.send("move", { to });
-    }, 500);
+    const stop = walkAbout(room, 500);
     try {
       return await room.next("finished", 30_000);
     } finally {
-      clearInterval(walking);
+      stop();
     }
   }
 
