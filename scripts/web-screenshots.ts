@@ -1,7 +1,8 @@
 /**
- * Takes the README screenshots of the browser client (docs/screenshots/{race,quiz,war}.png): starts
- * a real server, opens /play in Chromium and plays each mode against SDK clients, like the test
- * `server/test/web-client.test.ts` but with fuller matches. Needs PostgreSQL (as the tests do).
+ * Takes the README screenshots of the browser client (docs/screenshots/{race,quiz,war,replay}.png):
+ * starts a real server, opens /play in Chromium and plays each mode against SDK clients, like the
+ * test `server/test/web-client.test.ts` but with fuller matches, then opens the replay viewer on a
+ * stored 10-minute war. Needs PostgreSQL (as the tests do).
  *
  *   npm run build && npx tsx scripts/web-screenshots.ts [output folder]
  */
@@ -9,10 +10,13 @@ import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import type { QuizRoom, RaceRoom, WarRoom } from "@arena/client-sdk";
 import { NO_ZONE } from "@arena/shared/modes/war/contract";
+import { openDatabase } from "../server/src/persistence/database.js";
 import { eventually, openBrowser, playFromLobby, wait } from "../server/test/support/browser.js";
+import { silentLogger } from "../server/test/support/fixtures.js";
 import { player } from "../server/test/support/players.js";
 import { answering, autoAnswer, correctAnswer, loadBank } from "../server/test/support/quiz-play.js";
 import { REPO_ROOT, TEST_DATABASE_URL, startServer } from "../server/test/support/server-process.js";
+import { storeTenMinuteWar } from "../server/test/support/ten-minute-war.js";
 
 const out = path.resolve(process.argv[2] ?? path.join(REPO_ROOT, "docs", "screenshots"));
 await mkdir(out, { recursive: true });
@@ -105,6 +109,18 @@ try {
   }
   await shot("war.png");
   await page.getByTestId("leave-button").click();
+
+  // the replay viewer: a stored 10-minute war, halfway, played on at 4×
+  const database = await openDatabase({ databaseUrl: TEST_DATABASE_URL, dataDir: "", logger: silentLogger });
+  const stored = await storeTenMinuteWar(database.db).finally(() => database.close());
+  await page.goto(`${server.url}/play/#replay=${stored.matchId}`);
+  await page.getByTestId("replay-seek").fill("250000");
+  await page.getByTestId("replay-speed").selectOption("4");
+  await page.getByTestId("replay-play").click();
+  await wait(2500);
+  await page.getByTestId("replay-play").click();
+  await wait(300);
+  await shot("replay.png");
   if (browser.pageErrors.length > 0) throw new Error(`errors in the page: ${browser.pageErrors.join("; ")}`);
 } finally {
   timers.forEach(clearInterval);

@@ -5,21 +5,17 @@
  * spectator view follows it to the same end the players see.
  */
 import assert from "node:assert/strict";
-import { randomUUID } from "node:crypto";
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { MatchResponse, RaceRoom, RoomSummary } from "@arena/client-sdk";
 import { Rng } from "@arena/shared/kit/random";
-import { replayMatch } from "@arena/shared/kit/rules";
 import type { Page } from "playwright-core";
-import { play, war as tenMinuteWar } from "../../../loadtest/bench/replay-scenarios.js";
-import { matchResultOf } from "../../src/kit/result-of.js";
 import type { Database } from "../../src/persistence/database.js";
-import { writeMatchResult } from "../../src/persistence/results-store.js";
 import { eventually, openBrowser, wait, type BrowserSession } from "../support/browser.js";
 import { player } from "../support/players.js";
 import { startScratchServer } from "../support/scratch-server.js";
+import { storeTenMinuteWar } from "../support/ten-minute-war.js";
 import { walkAbout } from "../support/war-play.js";
 import { REPO_ROOT, type ServerProcess } from "../support/server-process.js";
 
@@ -139,25 +135,7 @@ describe("watching and replays in the browser client (real Chromium, real server
   });
 
   it("seeks anywhere in a stored 10-minute war (prints the page's seek times)", async () => {
-    const log = play(tenMinuteWar);
-    const { rules, setup } = tenMinuteWar;
-    const endedAt = new Date();
-    const result = matchResultOf(
-      {
-        matchId: randomUUID(),
-        mode: "war",
-        rulesVersion: rules.version,
-        seed: setup.seed,
-        node: "test",
-        startedAt: new Date(endedAt.getTime() - 600_000),
-        endedAt,
-        settings: setup.settings,
-        replay: { players: setup.players, inputs: log.map(([at, input]) => [at, rules.codec ? rules.codec.encode(input) : input]) },
-      },
-      rules.outcome(replayMatch(rules, setup, log)),
-    );
-    assert.equal(await writeMatchResult(database.db, result), "written");
-
+    const result = await storeTenMinuteWar(database.db);
     const length = await openReplay(result.matchId);
     assert.equal(length, 600_000, "ten minutes of war");
     const built = await page.getByTestId("replay").getAttribute("data-build-ms");
