@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { ArenaError, ErrorCode, connect, type HttpErrorBody, type RaceRoom, type RoomSummary, type RoomsResponse, type WarRoom } from "@arena/client-sdk";
-import { eventually } from "../support/browser.js";
+import { eventually, wait } from "../support/browser.js";
 import { player } from "../support/players.js";
 import { startServer, type ServerProcess } from "../support/server-process.js";
 
@@ -123,6 +123,17 @@ describe("spectators and GET /rooms on a real server", () => {
     assert.match(missing.error, /^NOT_FOUND: /);
     assert.equal((await get<RoomSummary>(`/rooms/${target.roomId}`)).body.spectators, 0, "no refused spectator counts");
     await target.leave();
+  });
+
+  it("lets the spectators of a lobby go when it closes without a match", async () => {
+    const racer = await (await player(server.url, "early")).joinRace({ trackLength: 540, maxPlayers: 4 });
+    const spectator = await (await player(server.url, "lobby-watcher")).spectate(racer.roomId, "race");
+    open.push(racer, spectator);
+    await spectator.waitFor((s) => s.racers.size === 1, 5_000);
+    const closed = new Promise<number>((resolve) => spectator.onLeave(resolve));
+    await racer.leave();
+    const code = await Promise.race([closed, wait(5_000).then(() => -1)]);
+    assert.notEqual(code, -1, "the spectator's connection closed with the lobby");
   });
 
   it(`shows spectators the race ${DELAY_S} s behind the players, to an end ${DELAY_S} s later`, async () => {
