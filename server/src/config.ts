@@ -85,6 +85,13 @@ const Env = z.object({
     .max(60_000)
     .default(3000)
     .describe("With Redis: how often a node looks for dead nodes and removes their room listings."),
+  MATCHMAKING_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .max(60_000)
+    .default(800)
+    .describe("With Redis: longest wait for a matchmaking answer; past it (Redis or the hosting node too slow) the request gets 503 UNAVAILABLE with Retry-After."),
   POST_MATCH_LINGER_MS: z.coerce
     .number()
     .int()
@@ -173,6 +180,7 @@ function toConfig(env: z.output<typeof Env>) {
     drainGraceMs: env.DRAIN_GRACE_S * 1000,
     resultsRetryMaxMs: env.RESULTS_RETRY_MAX_MS,
     watchdogMs: env.NODE_WATCHDOG_MS,
+    matchmakingTimeoutMs: env.MATCHMAKING_TIMEOUT_MS,
     war: {
       lobbyTimeoutMs: env.WAR_LOBBY_TIMEOUT_MS,
       timeLimitS: env.WAR_TIME_LIMIT_S,
