@@ -34,7 +34,9 @@ describe("no result lost", () => {
     const port = await freePort();
     proxy = new TcpProxy(port, { host: "127.0.0.1", port: 5432 });
     await proxy.up();
-    proxyUrl = `postgres://postgres@127.0.0.1:${port}/test`;
+    const target = new URL(TEST_DATABASE_URL);
+    target.host = `127.0.0.1:${port}`;
+    proxyUrl = target.toString();
   });
   after(async () => {
     await proxy.down();
