@@ -5,8 +5,6 @@ import type { QuizRoom, RaceRoom, WarRoom } from "@arena/client-sdk";
 import { matches } from "../../src/persistence/schema.js";
 import {
   Probe,
-  startChaosCluster,
-  type ChaosCluster,
   answerSlowly,
   assertStoredOnce,
   guestInit,
@@ -14,8 +12,10 @@ import {
   nonJsonLines,
   raceToEnd,
   report,
-  resultsDatabase,
+  startChaosCluster,
+  storedByAny,
   wait,
+  type ChaosCluster,
 } from "../support/chaos.js";
 import { reserve, roomOn, type Node } from "../support/cluster.js";
 import { player } from "../support/players.js";
@@ -120,7 +120,7 @@ describe("Redis down for 10 s in the middle of matches on two nodes", () => {
       // the war's bot has a seat too
       { matchId: warEnd.matchId, players: 2 },
     ];
-    for (const { matchId } of finished) await Promise.race([a, b].map((n) => n.waitForLog((l) => l.msg === "match result stored" && l.matchId === matchId, 15_000)));
+    await storedByAny([a, b], finished.map((f) => f.matchId));
     const { lost, doubled } = await assertStoredOnce(cluster.results.db, finished);
 
     for (const node of [a, b]) {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { RaceRoom } from "@arena/client-sdk";
-import { CHAOS_ENV, assertStoredOnce, drive, nonJsonLines, report, resultsDatabase, wait } from "../support/chaos.js";
+import { CHAOS_ENV, assertStoredOnce, drive, nonJsonLines, report, resultsDatabase, storedByAny, wait } from "../support/chaos.js";
 import { startNode, type Node } from "../support/cluster.js";
 import { player } from "../support/players.js";
 import { RedisServer } from "../support/redis-server.js";
@@ -126,8 +126,7 @@ describe("rolling restart of both nodes under load", () => {
     assert.deepEqual(tally.problems, [], "no client saw anything but a clean end or a join elsewhere");
     assert.ok(tally.finished.size >= 4, `matches were played through the restarts (${tally.finished.size})`);
     const finished = [...tally.finished.keys()].map((matchId) => ({ matchId, players: 2 }));
-    const stored = (matchId: string) => processes.some((p) => p.logs.some((l) => l.msg === "match result stored" && l.matchId === matchId));
-    for (const { matchId } of finished) await Promise.race(processes.map((p) => p.waitForLog(() => stored(matchId), 20_000)));
+    await storedByAny(processes, finished.map((f) => f.matchId));
     const { lost, doubled } = await assertStoredOnce(results.db, finished);
     for (const node of processes) assert.deepEqual(nonJsonLines(node), []);
     report({

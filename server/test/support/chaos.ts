@@ -206,6 +206,16 @@ export async function assertStoredOnce(database: Database, finished: ReadonlyArr
   return { lost, doubled: twins.size };
 }
 
+/** Waits until some node logged "match result stored" for each match (one polling loop for all nodes). */
+export async function storedByAny(nodes: readonly ServerProcess[], matchIds: readonly string[], timeoutMs = 20_000): Promise<void> {
+  const stored = (id: string) => nodes.some((node) => node.logs.some((l) => l.msg === "match result stored" && l.matchId === id));
+  const deadline = Date.now() + timeoutMs;
+  while (!matchIds.every(stored)) {
+    if (Date.now() > deadline) throw new Error(`not stored within ${timeoutMs} ms: ${matchIds.filter((id) => !stored(id)).join(", ")}`);
+    await wait(50);
+  }
+}
+
 /** Sends full throttle until stopped. */
 export function drive(room: RaceRoom, everyMs = 100): () => void {
   const timer = setInterval(() => room.input({ throttle: 1, steer: 0, boost: false }), everyMs);
