@@ -90,7 +90,7 @@ const Env = z.object({
     .int()
     .min(100)
     .max(60_000)
-    .default(800)
+    .default(700)
     .describe("With Redis: longest wait for a matchmaking answer; past it (Redis or the hosting node too slow) the request gets 503 UNAVAILABLE with Retry-After."),
   POST_MATCH_LINGER_MS: z.coerce
     .number()
