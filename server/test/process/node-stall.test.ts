@@ -1,40 +1,26 @@
 import assert from "node:assert/strict";
 import { afterEach, beforeEach, describe, it } from "node:test";
 import type { RaceRoom } from "@arena/client-sdk";
-import { Probe, assertStoredOnce, matchmakeInit, nonJsonLines, raceToEnd, report, startChaosCluster, wait, type ChaosCluster } from "../support/chaos.js";
+import {
+  Probe,
+  allListings,
+  assertStoredOnce,
+  hiddenRooms,
+  listingsOf,
+  matchmakeInit,
+  nonJsonLines,
+  raceToEnd,
+  report,
+  startChaosCluster,
+  wait,
+  type ChaosCluster,
+} from "../support/chaos.js";
 import { reserve, roomOn, type Node } from "../support/cluster.js";
 import { player } from "../support/players.js";
 import type { RedisServer } from "../support/redis-server.js";
 
 /** Colyseus' IPC timeout (COLYSEUS_PRESENCE_SHORT_TIMEOUT, 2 s by default). */
 const IPC_TIMEOUT_MS = 2_000;
-
-interface Listing {
-  roomId: string;
-  processId: string;
-  metadata?: { trackLength?: number };
-}
-
-/** Every room listing in Redis. */
-function allListings(redis: RedisServer): Listing[] {
-  const flat = redis.cli("hgetall", "roomcaches").stdout.split("\n").filter((line) => line !== "");
-  const listings: Listing[] = [];
-  for (let i = 0; i + 1 < flat.length; i += 2) listings.push(JSON.parse(flat[i + 1]!) as Listing);
-  return listings;
-}
-
-/** Room ids listed in Redis for a process. */
-function listingsOf(redis: RedisServer, processId: string): string[] {
-  return allListings(redis)
-    .filter((l) => l.processId === processId)
-    .map((l) => l.roomId);
-}
-
-/** Rooms alive in a node's process, from its own metrics. */
-async function roomsActive(node: Node): Promise<number> {
-  const text = await (await fetch(`${node.url}/metrics`)).text();
-  return [...text.matchAll(/^arena_rooms_active\{[^}]*\} (\d+)$/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
-}
 
 /**
  * Node B stalls (cut off from Redis, or SIGSTOPped) while node A matchmakes. B reaches Redis through a
@@ -127,9 +113,7 @@ describe("a node that is slow, not dead", () => {
     const twins = once.filter((trackLength) => all.filter((l) => l.metadata?.trackLength === trackLength).length > 1);
     assert.deepEqual(twins, [], "one request, at most one room (colyseus#978)");
     // a health check A started during the fault may remove B's listings late: B puts them back by itself
-    const hiddenOnB = async () => (await roomsActive(b)) - listingsOf(redis, b.processId).length;
-    for (let i = 0; i < 50 && (await hiddenOnB()) !== 0; i++) await wait(100);
-    const hidden = await hiddenOnB();
+    const hidden = await hiddenRooms(redis, [b]);
     assert.equal(hidden, 0, "every room running on B is listed");
 
     const end = await raceEnd;

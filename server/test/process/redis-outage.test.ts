@@ -8,6 +8,7 @@ import {
   answerSlowly,
   assertStoredOnce,
   guestInit,
+  hiddenRooms,
   matchmakeInit,
   nonJsonLines,
   raceToEnd,
@@ -109,6 +110,8 @@ describe("Redis down for 10 s in the middle of matches on two nodes", () => {
     // the lobby is found again through the other node
     const next = await reserve(b, await player(b.url, "next"), "joinOrCreate", "race", { trackLength: 61, maxPlayers: 2 });
     assert.equal(next.body.roomId, waiting.reservation.roomId, "the waiting room was found again");
+    const hidden = await hiddenRooms(cluster.redis, [a, b]);
+    assert.equal(hidden, 0, "every room running on either node is listed");
 
     const [raceAEnd, raceBEnd, quizEnd] = await Promise.all([ends.raceA, ends.raceB, ends.quiz]);
     answering.forEach((stop) => stop());
@@ -138,7 +141,7 @@ describe("Redis down for 10 s in the middle of matches on two nodes", () => {
       matches: finished.length,
       lost,
       doubled,
-      hiddenRooms: 0,
+      hiddenRooms: hidden,
       requests: probe.samples.length,
       hungOver1s: hung.length,
       slowestMs: Math.round(probe.slowest()),

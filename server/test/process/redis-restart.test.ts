@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { RaceRoom } from "@arena/client-sdk";
-import { nonJsonLines, report, startChaosCluster, wait, type ChaosCluster } from "../support/chaos.js";
+import { hiddenRooms, nonJsonLines, report, startChaosCluster, wait, type ChaosCluster } from "../support/chaos.js";
 import { reserve, roomOn, type Node } from "../support/cluster.js";
 import { player } from "../support/players.js";
 import type { RedisServer } from "../support/redis-server.js";
@@ -65,6 +65,8 @@ describe("Redis restarted empty, or back with stale listings", () => {
     const answers = [...foundA.answers, ...foundB.answers];
     assert.deepEqual(answers.filter((a) => a.ms > 1_000), [], "every answer within 1 s");
     assert.deepEqual(rooms.filter((id) => listed(redis).includes(id)), rooms, "every open room is listed again, the running race too");
+    const hidden = await hiddenRooms(redis, [a, b]);
+    assert.equal(hidden, 0, "no room runs unlisted");
     for (const node of [a, b]) {
       assert.ok(node.logs.some((l) => l.msg === "re-published this node's presence" && Number(l.listings) >= 1), `${node.env.NODE_ID} re-published`);
       assert.deepEqual(nonJsonLines(node), []);
@@ -76,7 +78,7 @@ describe("Redis restarted empty, or back with stale listings", () => {
       matches: 0,
       lost: 0,
       doubled: 0,
-      hiddenRooms: rooms.filter((id) => !listed(redis).includes(id)).length,
+      hiddenRooms: hidden,
       requests: answers.length,
       hungOver1s: 0,
       slowestMs: Math.round(Math.max(...answers.map((a) => a.ms))),

@@ -237,6 +237,48 @@ export function answerSlowly(room: QuizRoom, delayMs: number): () => void {
   return autoAnswer(room, (question) => (question.kind === "choice" ? 0 : question.minValue), delayMs);
 }
 
+interface Listing {
+  roomId: string;
+  processId: string;
+  metadata?: { trackLength?: number };
+}
+
+/** Every room listing in Redis. */
+export function allListings(redis: RedisServer): Listing[] {
+  const flat = redis.cli("hgetall", "roomcaches").stdout.split("\n").filter((line) => line !== "");
+  const listings: Listing[] = [];
+  for (let i = 0; i + 1 < flat.length; i += 2) listings.push(JSON.parse(flat[i + 1]!) as Listing);
+  return listings;
+}
+
+/** Room ids listed in Redis for a process. */
+export function listingsOf(redis: RedisServer, processId: string): string[] {
+  return allListings(redis)
+    .filter((l) => l.processId === processId)
+    .map((l) => l.roomId);
+}
+
+/** Rooms alive in a node's process, from its own metrics. */
+async function roomsActive(node: ServerProcess): Promise<number> {
+  const text = await (await fetch(`${node.url}/metrics`)).text();
+  return [...text.matchAll(/^arena_rooms_active\{[^}]*\} (\d+)$/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
+}
+
+/**
+ * Rooms running on the nodes without a listing, once repairs had up to `withinMs` to run (a health
+ * check started during a fault may remove a node's listings after it is back; the node restores them).
+ */
+export async function hiddenRooms(redis: RedisServer, nodes: readonly Node[], withinMs = 5_000): Promise<number> {
+  const count = async () => {
+    let hidden = 0;
+    for (const node of nodes) hidden += (await roomsActive(node)) - listingsOf(redis, node.processId).length;
+    return hidden;
+  };
+  const deadline = Date.now() + withinMs;
+  while ((await count()) !== 0 && Date.now() < deadline) await wait(100);
+  return count();
+}
+
 /** Lines a node wrote that are not JSON (the ioredis stack spam this work removed). */
 export function nonJsonLines(node: ServerProcess): string[] {
   return node.rawOutput.filter((line) => line.trim() !== "" && !line.startsWith("{"));
