@@ -87,6 +87,13 @@ const ServerEnv = z.object({
     .describe("Seconds spectators watch behind the match (competitive play: no live information to pass on)."),
   MAX_SPECTATORS_PER_ROOM: z.coerce.number().int().min(0).max(10_000).default(50).describe("Spectators one match may have (0: no spectating)."),
   MAX_SPECTATORS_PER_NODE: z.coerce.number().int().min(0).max(1_000_000).default(2000).describe("Spectators all matches of one node may have together."),
+  MATCHMAKING_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .max(60_000)
+    .default(700)
+    .describe("With Redis: longest wait for a matchmaking answer; past it (Redis or the hosting node too slow) the request gets 503 UNAVAILABLE with Retry-After."),
   POST_MATCH_LINGER_MS: z.coerce
     .number()
     .int()
@@ -137,6 +144,7 @@ function toConfig(env: z.output<typeof ServerEnv> & Record<string, unknown>) {
     drainGraceMs: env.DRAIN_GRACE_S * 1000,
     resultsRetryMaxMs: env.RESULTS_RETRY_MAX_MS,
     watchdogMs: env.NODE_WATCHDOG_MS,
+    matchmakingTimeoutMs: env.MATCHMAKING_TIMEOUT_MS,
     /** Each mode's own section, read by its definition (`config.read`). */
     modes: Object.fromEntries(SERVER_MODES.map((mode) => [mode.contract.name, mode.config.read(env as never)])) as Record<string, unknown>,
   };
