@@ -18,7 +18,7 @@ import {
   wait,
   type ChaosCluster,
 } from "../support/chaos.js";
-import { reserve, roomOn, type Node } from "../support/cluster.js";
+import { matchmakeCode, reserve, roomOn, type Node } from "../support/cluster.js";
 import { player } from "../support/players.js";
 
 const OUTAGE_MS = 10_000;
@@ -91,7 +91,7 @@ describe("Redis down for 10 s in the middle of matches on two nodes", () => {
     assert.ok(during.filter((s) => s.what === "ready").every((s) => s.status === 503), "readiness 503 while Redis is down");
     for (const s of during.filter((x) => x.what === "matchmake")) {
       assert.equal(s.status, 503, s.body);
-      assert.equal((JSON.parse(s.body) as { code: string }).code, "UNAVAILABLE");
+      assert.equal(matchmakeCode(JSON.parse(s.body)), "UNAVAILABLE");
       assert.ok(Number(s.retryAfter) >= 1, "Retry-After");
     }
     assert.ok(during.filter((s) => s.what === "auth").every((s) => s.status === 200), "guest tokens need neither Redis nor a wait");

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { RaceRoom } from "@arena/client-sdk";
 import { hiddenRooms, nonJsonLines, report, startChaosCluster, wait, type ChaosCluster } from "../support/chaos.js";
-import { reserve, roomOn, type Node } from "../support/cluster.js";
+import { matchmakeCode, reserve, roomOn, type Node } from "../support/cluster.js";
 import { player } from "../support/players.js";
 import type { RedisServer } from "../support/redis-server.js";
 
@@ -110,7 +110,7 @@ describe("Redis restarted empty, or back with stale listings", () => {
     const late = await player(b.url, "late");
     let seat = await reserve(b, late, "joinOrCreate", "race", settings);
     for (let i = 0; seat.status === 503 && i < 20; i++) {
-      assert.equal(seat.body.code, "UNAVAILABLE");
+      assert.equal(matchmakeCode(seat.body), "UNAVAILABLE");
       await wait(250);
       seat = await reserve(b, late, "joinOrCreate", "race", settings);
     }

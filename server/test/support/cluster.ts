@@ -56,6 +56,12 @@ export async function reserve(via: ServerProcess, client: ArenaClient, method: M
   return { status: res.status, body, retryAfter: res.headers.get("retry-after"), ms: performance.now() - started };
 }
 
+/** The stable code of a matchmaking failure: Colyseus' shape, `{ code: <status>, error: "CODE: detail" }`. */
+export function matchmakeCode(body: unknown): string | undefined {
+  const error = (body as { error?: unknown } | null)?.error;
+  return typeof error === "string" ? /^([A-Z][A-Z_]+):/.exec(error)?.[1] : undefined;
+}
+
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
