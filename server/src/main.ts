@@ -118,7 +118,7 @@ async function main() {
         res.type(contentType).send(body);
       });
       mountAuthRoutes(routes, tokens);
-      mountLeaderboardRoutes(routes, database.db);
+      mountLeaderboardRoutes(routes, database.db, { season: config.season });
       app.use(routes);
       mountWebClient(app, logger.child({ component: "http" }));
       if (config.auth.adminToken) {

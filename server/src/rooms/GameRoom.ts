@@ -370,6 +370,7 @@ export abstract class GameRoom<State extends Schema, Options> extends Room<{
   protected resultBase(startedAt: Date, endedAt: Date) {
     return {
       matchId: this.matchId,
+      season: this.services.config.season,
       seed: this.seed,
       node: this.services.config.nodeId,
       startedAt: startedAt.toISOString(),

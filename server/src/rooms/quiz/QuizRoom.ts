@@ -427,6 +427,7 @@ export class QuizRoom extends GameRoom<QuizState, QuizJoinOptions> {
         placement: s.placement,
         score: s.score,
         finishTimeMs: null,
+        leftEarly: s.seat.left,
         details: { correctAnswers: s.correctAnswers, left: s.seat.left },
       })),
       rows: { quiz_answers: outcome.answers.map(answerRecord) },

@@ -344,6 +344,8 @@ export class WarRoom extends GameRoom<WarState, WarJoinOptions> {
         score: p.score,
         finishTimeMs: null,
         reputationDelta: p.reputationDelta,
+        leftEarly: p.leftEarly,
+        team: p.faction,
         details: {
           faction: p.faction,
           seat: p.seat,
