@@ -1,6 +1,7 @@
 // TRANSITION: quiz and war replay through their own code until they run on the kit.
 import { eq } from "drizzle-orm";
 import type { Db } from "../persistence/database.js";
+import type { RatedStanding } from "../ratings/ratings.js";
 import type { matchParticipants, matches } from "../persistence/schema.js";
 import { quizAnswers } from "../modes/quiz/tables.js";
 import { factionStandings } from "../modes/war/tables.js";
@@ -9,8 +10,21 @@ import { replayQuiz, type QuizReplay, type QuizSettings } from "../rooms/quiz/re
 import { replayWar, type WarReplay } from "../rooms/war/replay.js";
 import type { WarSettings } from "../rooms/war/simulation.js";
 import type { ReplayReport } from "./replay-match.js";
+import { ratingReplayLines } from "./replay-ratings.js";
 
 const playerLine = (p: { playerId: string; placement: number; score: number }) => `player ${p.playerId}: placement ${p.placement}, score ${p.score}`;
+
+async function compareRatings(
+  db: Db,
+  match: typeof matches.$inferSelect,
+  standings: RatedStanding[],
+  stored: string[],
+  replayed: string[],
+): Promise<void> {
+  const lines = await ratingReplayLines(db, match.id, { status: match.status, standings });
+  stored.push(...lines.stored);
+  replayed.push(...lines.replayed);
+}
 
 export async function replayLegacy(
   db: Db,
@@ -28,6 +42,10 @@ export async function replayLegacy(
       const answers = await db.select().from(quizAnswers).where(eq(quizAnswers.matchId, match.id));
       for (const a of answers) stored.push(`answer ${a.playerId} round ${a.round}: ${a.answer}, correct ${a.correct}, ${a.points} points`);
       for (const a of outcome.answers) replayed.push(`answer ${a.playerId} round ${a.round}: ${a.answer}, correct ${a.correct}, ${a.points} points`);
+      // this replay does not model leaving: who left is taken from the stored match
+      const left = new Set(participants.filter((p) => (p.details as { left?: unknown }).left === true).map((p) => p.playerId));
+      const standings = outcome.standings.map((p) => ({ ...p, isBot: false, leftEarly: left.has(p.playerId) }));
+      await compareRatings(db, match, standings, stored, replayed);
       break;
     }
     case "war": {
@@ -37,6 +55,7 @@ export async function replayLegacy(
       const factions = await db.select().from(factionStandings).where(eq(factionStandings.matchId, match.id));
       for (const f of factions) stored.push(`faction ${f.faction}: placement ${f.placement}, score ${f.score}`);
       for (const f of outcome.factions) replayed.push(`faction ${f.faction}: placement ${f.placement}, score ${f.score}`);
+      await compareRatings(db, match, outcome.participants.map((p) => ({ ...p, team: p.faction })), stored, replayed);
       break;
     }
     default:
