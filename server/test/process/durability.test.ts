@@ -33,9 +33,12 @@ describe("no result lost", () => {
   before(async () => {
     database = await openDatabase({ databaseUrl: TEST_DATABASE_URL, dataDir: "", logger: silentLogger });
     const port = await freePort();
-    proxy = new TcpProxy(port, { host: "127.0.0.1", port: 5432 });
+    // the same database as TEST_DATABASE_URL, reached through the proxy
+    const target = new URL(TEST_DATABASE_URL);
+    proxy = new TcpProxy(port, { host: target.hostname, port: Number(target.port || 5432) });
     await proxy.up();
-    proxyUrl = `postgres://postgres@127.0.0.1:${port}/test`;
+    target.host = `127.0.0.1:${port}`;
+    proxyUrl = target.toString();
   });
   after(async () => {
     await proxy.down();
