@@ -36,7 +36,6 @@ ALTER TABLE "player_stats" ADD COLUMN "season" text DEFAULT 's1' NOT NULL;--> st
 ALTER TABLE "player_stats" DROP CONSTRAINT "player_stats_player_id_mode_pk";--> statement-breakpoint
 ALTER TABLE "player_stats" ADD CONSTRAINT "player_stats_player_id_mode_season_pk" PRIMARY KEY("player_id","mode","season");--> statement-breakpoint
 ALTER TABLE "player_ratings" ADD CONSTRAINT "player_ratings_player_id_players_id_fk" FOREIGN KEY ("player_id") REFERENCES "public"."players"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
-ALTER TABLE "player_ratings" ADD CONSTRAINT "player_ratings_season_seasons_id_fk" FOREIGN KEY ("season") REFERENCES "public"."seasons"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "rating_changes" ADD CONSTRAINT "rating_changes_match_id_matches_id_fk" FOREIGN KEY ("match_id") REFERENCES "public"."matches"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "rating_changes" ADD CONSTRAINT "rating_changes_player_id_players_id_fk" FOREIGN KEY ("player_id") REFERENCES "public"."players"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "player_ratings_board_idx" ON "player_ratings" USING btree ("mode","season","ordinal" DESC NULLS LAST,"player_id");--> statement-breakpoint

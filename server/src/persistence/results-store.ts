@@ -4,7 +4,7 @@ import { MODE_TABLES } from "../modes/tables.js";
 import { batchJson, rowsOf } from "./batch-json.js";
 import type { Db } from "./database.js";
 import { MatchResult, type CheckedMatchResult } from "./match-result.js";
-import { applyRatings } from "./ratings-store.js";
+import { applyRatings, registerSeasons } from "./ratings-store.js";
 import { matchParticipants, matches, playerStats, players } from "./schema.js";
 
 export type WriteOutcome = "written" | "duplicate";
@@ -36,6 +36,7 @@ export async function writeMatchResults(
   const results = inputs.map((input) => checkRows(MatchResult.parse(input), tables));
   const outcomes = new Map<string, WriteOutcome>(results.map((r) => [r.matchId, "duplicate"]));
   if (results.length === 0) return outcomes;
+  await registerSeasons(db, results.map((r) => r.season));
 
   // Each statement takes the whole batch as one JSON parameter that PostgreSQL expands with
   // json_to_recordset: building a multi-row insert value by value costs more CPU than the database.

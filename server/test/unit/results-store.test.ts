@@ -2,8 +2,10 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, describe, it } from "node:test";
 import { and, eq, sql } from "drizzle-orm";
+import postgres from "postgres";
 import { openDatabase, type Database } from "../../src/persistence/database.js";
 import type { MatchResult } from "../../src/persistence/match-result.js";
+import { RatingConflict } from "../../src/persistence/ratings-store.js";
 import { writeMatchResult, writeMatchResults } from "../../src/persistence/results-store.js";
 import { INITIAL_RATING, ordinalOf, rateMatch, seasonSeed, type SkillRating } from "../../src/ratings/ratings.js";
 import { quizAnswers, quizQuestions } from "../../src/modes/quiz/tables.js";
@@ -222,6 +224,41 @@ for (const backend of backends) {
         assert.deepEqual({ mu: row!.mu, sigma: row!.sigma }, { mu: last!.muAfter, sigma: last!.sigmaAfter });
       }
     });
+
+    if (backend.name === "PostgreSQL") {
+      it("fails the whole batch when a concurrent one rated the same newcomer first, and its retry starts from that rating", async () => {
+        const season = `t-${shortId()}`;
+        const result = inSeason(season, 2);
+        const newcomer = result.participants[0]!;
+        const other = postgres(TEST_DATABASE_URL, { max: 1, onnotice: () => {} });
+        try {
+          await other`insert into players (id, display_name) values (${newcomer.playerId}, ${newcomer.displayName})`;
+          await other`insert into seasons (id) values (${season})`;
+          const concurrent = { mu: 30, sigma: 6 };
+          // another writer has rated the newcomer and not committed yet when this batch runs
+          let release!: () => void;
+          const committed = other.begin(async (tx) => {
+            await tx`insert into player_ratings (player_id, mode, season, mu, sigma, ordinal, matches)
+                     values (${newcomer.playerId}, 'race', ${season}, ${concurrent.mu}, ${concurrent.sigma}, 12, 1)`;
+            await new Promise<void>((resolve) => (release = resolve));
+          });
+          await new Promise((r) => setTimeout(r, 100));
+          const write = writeMatchResults(database.db, [result]);
+          await new Promise((r) => setTimeout(r, 300));
+          release();
+          await committed;
+          await assert.rejects(write, (error: Error) => error.cause instanceof RatingConflict || error instanceof RatingConflict);
+          assert.deepEqual(await database.db.select().from(matches).where(eq(matches.id, result.matchId)), [], "the batch rolled back");
+
+          assert.deepEqual([...(await writeMatchResults(database.db, [result])).values()], ["written"]);
+          const [change] = (await changesOf(result.matchId)).filter((c) => c.playerId === newcomer.playerId);
+          assert.deepEqual({ mu: change!.muBefore, sigma: change!.sigmaBefore }, concurrent, "the retry rated on top of the other writer's rating");
+          assert.equal((await storedRating(newcomer.playerId, season))!.matches, 2);
+        } finally {
+          await other.end();
+        }
+      });
+    }
 
     it("changes no rating for bots, a lone human among bots, or an aborted match", async () => {
       const season = `t-${shortId()}`;
