@@ -7,7 +7,8 @@
  */
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
-import { NO_ZONE, type QuizRoom, type RaceRoom, type WarRoom } from "@arena/client-sdk";
+import type { QuizRoom, RaceRoom, WarRoom } from "@arena/client-sdk";
+import { NO_ZONE } from "@arena/shared/modes/war/contract";
 import { eventually, openBrowser, playFromLobby, wait } from "../server/test/support/browser.js";
 import { player } from "../server/test/support/players.js";
 import { answering, autoAnswer, correctAnswer, loadBank } from "../server/test/support/quiz-play.js";

@@ -8,6 +8,7 @@ import {
   ERROR_MESSAGE,
   ErrorCode,
   MODES,
+  SPECTATE_ROOM,
   isModeName,
   type ErrorPayload,
   type EventsOf,
@@ -19,6 +20,7 @@ import {
   type OptionsInput,
   type OutgoingOf,
   type PlayerOf,
+  type RoomSummary,
   type StateOf,
 } from "@arena/shared";
 
@@ -63,10 +65,14 @@ export class ModeRoom<C extends ModeContract = ModeContract> {
   /** The close code once the connection has ended. */
   closeCode: number | undefined;
 
-  /** @param room the underlying @colyseus/sdk room; this class adds the types. */
+  /**
+   * @param room the underlying @colyseus/sdk room; this class adds the types.
+   * @param spectator a spectator's room: the public view, and nothing to send
+   */
   constructor(
     readonly contract: C,
     readonly room: Room,
+    readonly spectator = false,
   ) {
     // every server message of the mode gets a handler up front, so none arrives unhandled
     for (const type of contract.eventNames) room.onMessage(type, () => {});
@@ -267,6 +273,33 @@ export class ArenaClient {
     const contract = MODES[reservation.name];
     try {
       return new ModeRoom(contract, await this.colyseus.consumeSeatReservation(reservation as never, contract.state as never)) as AnyModeRoom;
+    } catch (error) {
+      throw ArenaError.from(error);
+    }
+  }
+
+  /**
+   * Watches a live match without taking a seat: its public view only (nothing a player keeps to
+   * itself), `SPECTATOR_DELAY_S` behind if the server delays spectators; the room sends
+   * `finished` like the players' room. Anything a spectator sends is refused (`NOT_PARTICIPANT`).
+   * Without `mode` the room's mode is looked up first (`GET /rooms/:id`).
+   */
+  async spectate<M extends ModeName>(roomId: string, mode?: M): Promise<M extends ModeName ? RoomOf<M> : AnyModeRoom> {
+    let name: string | undefined = mode;
+    if (name === undefined) {
+      const response = await fetch(new URL(`/rooms/${encodeURIComponent(roomId)}`, this.httpBase()));
+      const body = (await response.json()) as RoomSummary | HttpErrorBody;
+      if (!response.ok || !("mode" in body)) {
+        const error = body as HttpErrorBody;
+        throw new ArenaError(error.code ?? ErrorCode.Internal, error.message ?? `HTTP ${response.status}`, response.status);
+      }
+      name = body.mode;
+    }
+    if (!isModeName(name)) throw new ArenaError(ErrorCode.NotFound, `unknown mode "${name}"`);
+    const contract = MODES[name];
+    try {
+      const room = await this.colyseus.joinOrCreate(SPECTATE_ROOM, { matchRoomId: roomId }, contract.state as never);
+      return new ModeRoom(contract, room, true) as never;
     } catch (error) {
       throw ArenaError.from(error);
     }

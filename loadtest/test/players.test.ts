@@ -4,7 +4,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { getMessageBytes } from "@colyseus/core/Protocol";
-import { ErrorCode, QuizAnswer, WarMove, type QuizQuestionPayload, type WarMapPayload } from "@arena/shared";
+import { ErrorCode } from "@arena/shared";
+import { QuizAnswer, type QuizQuestionPayload } from "@arena/shared/modes/quiz/contract";
+import { WarMove, type WarMapPayload } from "@arena/shared/modes/war/contract";
 import { RaceInput } from "@arena/shared/modes/race/contract";
 import { Protocol, createQuizPlayer, createRacePlayer, createWarPlayer, parseFrame } from "../protocol/index.js";
 import type { MsgValue, Player } from "../protocol/types.js";

@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { createQuizPlayer, createRacePlayer, createWarPlayer } from "../protocol/index.js";
+import { createDicePlayer } from "../protocol/modes/dice.js";
 import type { Mode, MsgInput, MsgValue, Player, PlayerEvent, PlayerOptions } from "../protocol/types.js";
 import { startServer, type ServerProcess } from "../../server/test/support/server-process.js";
 import { guestToken, playSeat, reserveSeat, type SessionResult } from "./support/node-session.js";
@@ -88,6 +89,7 @@ describe("load-client protocol against a real server", { concurrency: true }, ()
         QUIZ_ANSWER_WINDOW_MS: "3000",
         QUIZ_REVEAL_MS: "200",
         WAR_LOBBY_TIMEOUT_MS: "300",
+        DICE_REVEAL_MS: "200",
       },
     });
   });
@@ -176,5 +178,26 @@ describe("load-client protocol against a real server", { concurrency: true }, ()
     assert.equal(finished.reason, "time-limit");
     const players = list(finished.players, "players").map((p) => fields(p, "player"));
     for (const result of results) assert.ok(players.some((p) => p.sessionId === result.seat.sessionId && p.isBot === false));
+  });
+
+  it("dice: players bid and call liar from the roll and turn messages to the last die", async (t) => {
+    const think = { minThinkMs: 50, maxThinkMs: 200 };
+    const seats = [seatFor((o) => createDicePlayer({ ...o, ...think }), 7), seatFor((o) => createDicePlayer({ ...o, ...think }), 8)];
+    const results = await playMatch("dice", { maxPlayers: 2, dice: 2 }, seats);
+    t.diagnostic(report(results));
+    const finished = fields(payloadsOf(seats[0]!, "finished")[0], "finished");
+    assert.equal(finished.status, "completed");
+    const rounds = Number(finished.rounds);
+    assert.ok(rounds >= 2, `a round per die lost (${rounds})`);
+    for (const result of results) {
+      assertHealthy(result, "dice");
+      const stats = result.player.stats;
+      assert.equal(stats.messagesByType.roll, rounds, "its dice at every round");
+      assert.equal(stats.messagesByType.reveal, rounds, "every round ended in a challenge");
+      assert.ok((stats.sentByType.bid ?? 0) + (stats.sentByType.liar ?? 0) >= rounds, "it played its turns");
+    }
+    const standings = list(finished.standings, "standings").map((row) => fields(row, "standing"));
+    assert.deepEqual(standings.map((row) => row.placement), [1, 2]);
+    assert.deepEqual(new Set(standings.map((row) => row.sessionId)), new Set(results.map((r) => r.seat.sessionId)));
   });
 });

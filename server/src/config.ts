@@ -83,53 +83,20 @@ const ServerEnv = z.object({
     .max(60_000)
     .default(3000)
     .describe("With Redis: how often a node looks for dead nodes and removes their room listings."),
+  SPECTATOR_DELAY_S: z.coerce
+    .number()
+    .min(0)
+    .max(600)
+    .default(0)
+    .describe("Seconds spectators watch behind the match (competitive play: no live information to pass on)."),
+  MAX_SPECTATORS_PER_ROOM: z.coerce.number().int().min(0).max(10_000).default(50).describe("Spectators one match may have (0: no spectating)."),
+  MAX_SPECTATORS_PER_NODE: z.coerce.number().int().min(0).max(1_000_000).default(2000).describe("Spectators all matches of one node may have together."),
   POST_MATCH_LINGER_MS: z.coerce
     .number()
     .int()
     .min(0)
     .default(30_000)
     .describe("How long a finished room stays open so clients can read the result."),
-  WAR_LOBBY_TIMEOUT_MS: z.coerce
-    .number()
-    .int()
-    .min(0)
-    .default(10_000)
-    .describe("How long a war lobby waits for more humans after the first one joined; then bots fill the free seats."),
-  WAR_TIME_LIMIT_S: z.coerce
-    .number()
-    .int()
-    .min(5)
-    .max(3600)
-    .default(600)
-    .describe("Length of a war match in seconds; join options may ask for less."),
-  WAR_SCORE_LIMIT: z.coerce
-    .number()
-    .int()
-    .min(5)
-    .max(100_000)
-    .default(1000)
-    .describe("Score that wins a war match; join options may ask for less."),
-  QUIZ_JOIN_WINDOW_MS: z.coerce
-    .number()
-    .int()
-    .min(0)
-    .max(600_000)
-    .default(5_000)
-    .describe("How long a quiz waits for more players once the minimum is in (it starts at once when full)."),
-  QUIZ_ANSWER_WINDOW_MS: z.coerce
-    .number()
-    .int()
-    .min(100)
-    .max(600_000)
-    .default(15_000)
-    .describe("How long players have to answer a quiz question."),
-  QUIZ_REVEAL_MS: z.coerce
-    .number()
-    .int()
-    .min(0)
-    .max(60_000)
-    .default(3_000)
-    .describe("How long a quiz shows the answer of a round before the next question."),
 });
 
 const Env = ServerEnv.extend(Object.assign({}, ...SERVER_MODES.map((mode) => mode.config.env)) as z.ZodRawShape);
@@ -166,20 +133,15 @@ function toConfig(env: z.output<typeof ServerEnv> & Record<string, unknown>) {
       maxMessageBytes: env.MAX_MESSAGE_BYTES,
     },
     postMatchLingerMs: env.POST_MATCH_LINGER_MS,
+    spectators: {
+      delayMs: env.SPECTATOR_DELAY_S * 1000,
+      perRoom: env.MAX_SPECTATORS_PER_ROOM,
+      perNode: env.MAX_SPECTATORS_PER_NODE,
+    },
     drainGraceMs: env.DRAIN_GRACE_S * 1000,
     resultsRetryMaxMs: env.RESULTS_RETRY_MAX_MS,
     season: env.SEASON,
     watchdogMs: env.NODE_WATCHDOG_MS,
-    war: {
-      lobbyTimeoutMs: env.WAR_LOBBY_TIMEOUT_MS,
-      timeLimitS: env.WAR_TIME_LIMIT_S,
-      scoreLimit: env.WAR_SCORE_LIMIT,
-    },
-    quiz: {
-      joinWindowMs: env.QUIZ_JOIN_WINDOW_MS,
-      answerWindowMs: env.QUIZ_ANSWER_WINDOW_MS,
-      revealMs: env.QUIZ_REVEAL_MS,
-    },
     /** Each mode's own section, read by its definition (`config.read`). */
     modes: Object.fromEntries(SERVER_MODES.map((mode) => [mode.contract.name, mode.config.read(env as never)])) as Record<string, unknown>,
   };

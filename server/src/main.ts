@@ -5,14 +5,14 @@ import { defineRoom, defineServer, matchMaker, type Presence, type MatchMakerDri
 import { WebSocketTransport } from "@colyseus/ws-transport";
 import { monitor } from "@colyseus/monitor";
 import express from "express";
-import { QUIZ_ROOM } from "@arena/shared/modes/quiz/contract";
-import { WAR_ROOM } from "@arena/shared/modes/war/contract";
+import { MODE_NAMES } from "@arena/shared";
 import { ConfigError, loadConfig, type Config } from "./config.js";
 import { TokenService, bearerToken } from "./auth/tokens.js";
 import { mountAuthRoutes } from "./http/auth.js";
 import { errorHandler, notFound } from "./http/errors.js";
 import { mountHealthRoutes } from "./http/health.js";
 import { mountLeaderboardRoutes } from "./http/leaderboards.js";
+import { mountRoomRoutes } from "./http/rooms.js";
 import { installHttpFront } from "./http/front.js";
 import { CorsPolicy, requireAdmin } from "./http/security.js";
 import { mountWebClient } from "./http/web-client.js";
@@ -23,9 +23,8 @@ import { writeMatchResults } from "./persistence/results-store.js";
 import { ResultsWriter } from "./persistence/results-writer.js";
 import { roomCensus } from "./kit/census.js";
 import { defineModeRooms } from "./modes/rooms.js";
-import { QuizRoom } from "./rooms/quiz/QuizRoom.js";
-import { WarRoom } from "./rooms/war/WarRoom.js";
-import { provideRoomServices, type RoomServices } from "./kit/services.js";
+import { placeRooms } from "./kit/spectator-room.js";
+import type { RoomServices } from "./kit/services.js";
 
 function readConfig(): Config {
   try {
@@ -73,7 +72,6 @@ async function main() {
   if (!config.auth.secret) logger.warn("AUTH_SECRET is not set: tokens are signed with a random key and verify on this process only");
   const tokens = new TokenService(config.auth.secret, config.auth.tokenTtlSeconds);
   const services: RoomServices = { config, logger, results, database, tokens, metrics };
-  provideRoomServices(services);
 
   // CORS for every response, Colyseus' matchmaking included (its default reflects any origin with credentials)
   const cors = new CorsPolicy(config.http.corsOrigins);
@@ -99,13 +97,12 @@ async function main() {
   const server = defineServer({
     rooms: {
       ...defineModeRooms(services),
-      [QUIZ_ROOM]: defineRoom(QuizRoom).filterBy(["minPlayers", "maxPlayers", "rounds", "category"]),
-      [WAR_ROOM]: defineRoom(WarRoom).filterBy(["factions", "maxPlayers", "scoreLimit", "timeLimit"]),
     },
     transport: new WebSocketTransport({ server: httpServer, maxPayload: config.limits.maxMessageBytes }),
     ...(presence ? { presence } : {}),
     ...(driver ? { driver } : {}),
     ...(config.publicAddress ? { publicAddress: config.publicAddress } : {}),
+    selectProcessIdToCreateRoom: placeRooms(),
     logger: logger.child({ component: "colyseus" }),
     greet: false,
     // we drain ourselves, so results are flushed before the process exits
@@ -119,6 +116,7 @@ async function main() {
       });
       mountAuthRoutes(routes, tokens);
       mountLeaderboardRoutes(routes, database.db, { season: config.season });
+      mountRoomRoutes(routes);
       app.use(routes);
       mountWebClient(app, logger.child({ component: "http" }));
       if (config.auth.adminToken) {
@@ -130,7 +128,7 @@ async function main() {
     },
   });
 
-  metrics.initialiseModes(Object.keys(matchMaker.getAllHandlers()));
+  metrics.initialiseModes(MODE_NAMES);
   await server.listen(config.port, config.host);
   logger.info(
     { port: config.port, host: config.host, database: database.kind, redis: Boolean(config.redisUrl), processId: matchMaker.processId },

@@ -9,6 +9,4 @@ export * from "./kit/contract.js";
 export * from "./kit/ranks.js";
 export * from "./kit/http.js";
 export * from "./modes/index.js";
-// TRANSITION: quiz and war still run on the old room; their contracts move behind subpaths when they are ported
-export * from "./modes/quiz/contract.js";
-export * from "./modes/war/contract.js";
+export { FINISHED_MESSAGE, SPECTATE_ROOM } from "./kit/names.js";

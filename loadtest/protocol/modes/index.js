@@ -1,6 +1,7 @@
 // The load player of every mode, in one list: the k6 script, the Node tests and the benchmark find a
 // mode's player here. Adding a mode adds one line.
 /** @import { Mode, Player, PlayerOptions, MsgInput } from "../types.js" */
+import { dicePlayer } from "./dice.js";
 import { quizPlayer } from "./quiz.js";
 import { racePlayer } from "./race.js";
 import { warPlayer } from "./war.js";
@@ -22,7 +23,7 @@ import { warPlayer } from "./war.js";
  */
 
 /** @type {Record<Mode, ModePlayer>} */
-export const PLAYERS = { race: racePlayer, quiz: quizPlayer, war: warPlayer };
+export const PLAYERS = { race: racePlayer, quiz: quizPlayer, war: warPlayer, dice: dicePlayer };
 
 /**
  * The player of a mode, with that mode's defaults.

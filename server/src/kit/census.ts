@@ -1,6 +1,7 @@
 /** Rooms alive on this process and what they send, for the rooms/clients gauges and the byte counters. */
 import type { EventEmitter } from "node:events";
 import { matchMaker, type Client, type Room } from "@colyseus/core";
+import { SPECTATE_ROOM } from "@arena/shared";
 import type { FrameKind, ModeTally, RoomCensus } from "../observability/metrics.js";
 
 const liveRooms = new Set<Room>();
@@ -11,16 +12,26 @@ export function enrol(room: Room): void {
   (room as unknown as { _events: EventEmitter })._events.once("disconnect", () => liveRooms.delete(room));
 }
 
+
 export const roomCensus: RoomCensus = {
   count() {
-    const out = new Map<string, { rooms: number; clients: number }>();
+    const out = new Map<string, { rooms: number; clients: number; spectators: number }>();
+    const entry = (mode: string) => {
+      let found = out.get(mode);
+      if (!found) out.set(mode, (found = { rooms: 0, clients: 0, spectators: 0 }));
+      return found;
+    };
     // every registered mode reports, with zeros when it has no rooms
-    for (const mode of Object.keys(matchMaker.getAllHandlers())) out.set(mode, { rooms: 0, clients: 0 });
+    for (const mode of Object.keys(matchMaker.getAllHandlers())) if (mode !== SPECTATE_ROOM) entry(mode);
     for (const room of liveRooms) {
-      const entry = out.get(room.roomName) ?? { rooms: 0, clients: 0 };
-      entry.rooms++;
-      entry.clients += room.clients.length;
-      out.set(room.roomName, entry);
+      if (room.roomName === SPECTATE_ROOM) {
+        const mode = (room.metadata as { mode?: unknown } | undefined)?.mode;
+        if (typeof mode === "string") entry(mode).spectators += room.clients.length;
+        continue;
+      }
+      const counted = entry(room.roomName);
+      counted.rooms++;
+      counted.clients += room.clients.length;
     }
     return out;
   },

@@ -31,7 +31,7 @@ export type MatchPhase = "lobby" | "running" | "ended";
 export class MatchLifecycle {
   private phaseNow: MatchPhase = "lobby";
   private draining = false;
-  private startedAtMs = 0;
+  private startedAtMsValue = 0;
   private startedAt: Date | undefined;
 
   constructor(private readonly options: LifecycleOptions) {}
@@ -49,16 +49,21 @@ export class MatchLifecycle {
     return this.startedAt;
   }
 
+  /** When the match started on the monotonic clock. */
+  get startedAtMs(): number {
+    return this.startedAtMsValue;
+  }
+
   /** Milliseconds since the start on the monotonic clock (the time of event-driven rules). */
   elapsedMs(): number {
-    return this.options.timers.now() - this.startedAtMs;
+    return this.options.timers.now() - this.startedAtMsValue;
   }
 
   start(): void {
     if (this.phaseNow !== "lobby") return;
     this.phaseNow = "running";
     this.startedAt = new Date();
-    this.startedAtMs = this.options.timers.now();
+    this.startedAtMsValue = this.options.timers.now();
     this.options.meters.started();
   }
 

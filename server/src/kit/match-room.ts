@@ -8,7 +8,7 @@ import { CloseCode, Room, ServerError, type Client, type Deferred } from "@colys
 import { StateView } from "@colyseus/schema";
 import { ERROR_MESSAGE, ErrorCode, FINISHED_MESSAGE, type ErrorPayload, type MessagesOf, type ModeContract, type OptionsOf, type StateOf } from "@arena/shared";
 import type { ProjectionContext } from "@arena/shared/kit/projection";
-import type { MatchClock, MatchOutcome, RulesInput, Step, Refusal, Time, MessageInput } from "@arena/shared/kit/rules";
+import { decodeLog, type MatchClock, type MatchOutcome, type RulesInput, type Step, type Refusal, type Time, type MessageInput } from "@arena/shared/kit/rules";
 import { safeParse } from "zod/v4/core";
 import type { Logger } from "../observability/logger.js";
 import type { ModeTally } from "../observability/metrics.js";
@@ -17,6 +17,7 @@ import { enrol, meterSocket } from "./census.js";
 import { ArrayInputLog, type InputLog } from "./input-log.js";
 import { INVALID_OPTIONS_STATUS, UNAUTHORIZED_STATUS, authenticateJoin, type JoinAuth } from "./join-auth.js";
 import { MatchLifecycle } from "./lifecycle.js";
+import { MatchFeed, publishMatch, type FeedSnapshot } from "./match-feed.js";
 import { MessageGate } from "./message-gate.js";
 import { RoomTimers } from "./room-timers.js";
 import { Seats } from "./seats.js";
@@ -52,8 +53,13 @@ export class MatchRoom<C extends ModeContract, Settings, S, E, Section> extends 
   private inputLog!: InputLog<MessagesOf<C>>;
   private tickLoop: TickLoop | undefined;
   private deadline: { clear(): void } | undefined;
+  /** Spectator mirrors on this node subscribe here. */
+  private readonly feed = new MatchFeed();
+  private unpublish: (() => void) | undefined;
   /** Seats held for dropped connections, by session, so a fresh join of the same player can take its seat back. */
   private readonly held = new Map<string, Deferred<Client>>();
+  /** Locked because the mode has no seat left that a new player could take. */
+  private lockedForSeats = false;
 
   constructor(
     private readonly mode: ServerMode<C, Settings, S, E, Section>,
@@ -91,7 +97,7 @@ export class MatchRoom<C extends ModeContract, Settings, S, E, Section> extends 
     const options = parsed.data as OptionsOf<C>;
     const section = this.services.config.modes[contract.name] as Section;
     try {
-      this.settings = await this.mode.settings(options, { config: this.services.config, section, seed: this.seed, database: this.services.database });
+      this.settings = await this.mode.settings(options, { config: this.services.config, section, seed: this.seed, database: this.services.database, log: this.log });
     } catch (error) {
       if (error instanceof SettingsRefused) {
         const status = error.payload.code === ErrorCode.InvalidOptions ? INVALID_OPTIONS_STATUS : 503;
@@ -105,7 +111,10 @@ export class MatchRoom<C extends ModeContract, Settings, S, E, Section> extends 
     this.inputLog = this.mode.inputLog?.() ?? new ArrayInputLog(this.mode.rules.codec);
     this.state = this.mode.projection.create(this.seed, this.settings, this.matchId);
     this.seats = new Seats(policy, this.timers, () => this.startMatch());
-    this.mode.projection.lobby(this.state, this.seats.view());
+    this.showLobby();
+    this.unpublish = publishMatch(this.roomId, { subscribe: (listener) => ({ snapshot: this.snapshot(), unsubscribe: this.feed.add(listener) }) });
+    // Colyseus keeps the matchmaking filter's values in the metadata: add to it, never replace it
+    void this.setMetadata({ ...this.metadata, mode: contract.name, phase: "lobby", seats: policy.seats });
     this.onMessage("*", (client: MatchClient<C>, type: string | number, payload: unknown) => this.receive(client, type, payload));
     this.log.info({ settings: this.settings, seed: this.seed }, "room created");
   }
@@ -114,7 +123,9 @@ export class MatchRoom<C extends ModeContract, Settings, S, E, Section> extends 
     if (!auth) throw new ServerError(UNAUTHORIZED_STATUS, `${ErrorCode.Unauthorized}: join without matchmaking`);
     meterSocket(client, this.tally);
     const { playerId, displayName } = auth.identity;
-    const taken = this.seats.take(client.sessionId, playerId, displayName, auth.options);
+    // a join that fills the lobby starts the match inside `take`: `started` speaks to that player
+    const joinedRunning = this.lifecycle.phase === "running";
+    const taken = this.seats.take(client.sessionId, playerId, displayName, auth.options, this.openSeats());
     if (!taken.ok) throw new ServerError(SEAT_REFUSED_STATUS, taken.reason);
     this.clientLog(client).info({ playerId, seat: taken.seat, duringMatch: taken.duringMatch, replaced: taken.replaced }, "player joined");
     if (taken.replaced !== undefined) {
@@ -124,9 +135,10 @@ export class MatchRoom<C extends ModeContract, Settings, S, E, Section> extends 
       if (this.lifecycle.phase === "running") this.applyKit({ type: "presence", seat: taken.seat, connected: true });
     }
     if (taken.duringMatch) this.applyKit({ type: "join", seat: taken.seat, playerId, name: displayName });
-    else if (this.lifecycle.phase === "lobby") this.mode.projection.lobby(this.state, this.seats.view());
+    else if (this.lifecycle.phase === "lobby") this.showLobby();
+    if (taken.replaced !== undefined || taken.duringMatch) this.emitKeys();
     this.showPrivate(client, taken.seat);
-    this.mode.welcome?.(taken.seat, { seed: this.seed, settings: this.settings, state: this.match }, this.announcer);
+    this.mode.welcome?.(taken.seat, { seed: this.seed, settings: this.settings, state: joinedRunning ? this.match : undefined }, this.announcer);
   }
 
   /**
@@ -151,16 +163,20 @@ export class MatchRoom<C extends ModeContract, Settings, S, E, Section> extends 
     meterSocket(client, this.tally);
     this.clientLog(client).info("player reconnected");
     const human = this.markConnected(client, true);
-    if (human) this.showPrivate(client, human.seat);
+    if (!human) return;
+    this.showPrivate(client, human.seat);
+    this.mode.welcome?.(human.seat, { seed: this.seed, settings: this.settings, state: this.match }, this.announcer);
   }
 
   override onLeave(client: MatchClient<C>): void {
     this.gate.forget(client);
+    // frees the view's id and visibility bits now rather than at garbage collection
+    client.view?.dispose();
     const human = this.seats.leave(client.sessionId);
     if (!human) return;
     this.clientLog(client).info({ seat: human.seat, phase: this.lifecycle.phase }, "player left");
     if (this.lifecycle.phase === "running") this.applyKit({ type: "leave", seat: human.seat });
-    else if (this.lifecycle.phase === "lobby") this.mode.projection.lobby(this.state, this.seats.view());
+    else if (this.lifecycle.phase === "lobby") this.showLobby();
   }
 
   /** Graceful drain (SIGTERM): a lobby closes at once; a running match may finish within DRAIN_GRACE_S. */
@@ -188,6 +204,7 @@ export class MatchRoom<C extends ModeContract, Settings, S, E, Section> extends 
   }
 
   override onDispose(): void {
+    this.unpublish?.();
     this.tickLoop?.stop();
     this.timers.clearAll();
     this.log.info("room disposed");
@@ -220,6 +237,7 @@ export class MatchRoom<C extends ModeContract, Settings, S, E, Section> extends 
       const client = sessionId === undefined ? undefined : this.clients.get(sessionId);
       client?.send(type, payload);
     },
+    sessionOf: (playerId) => this.seats.sessionOf(playerId) ?? null,
   };
 
   /** The time the rules are at: the current tick, or ms since the match started. */
@@ -232,7 +250,7 @@ export class MatchRoom<C extends ModeContract, Settings, S, E, Section> extends 
     const human = this.seats.setConnected(client.sessionId, connected);
     if (!human) return undefined;
     if (this.lifecycle.phase === "running") this.applyKit({ type: "presence", seat: human.seat, connected });
-    else if (this.lifecycle.phase === "lobby") this.mode.projection.lobby(this.state, this.seats.view());
+    else if (this.lifecycle.phase === "lobby") this.showLobby();
     return human;
   }
 
@@ -295,7 +313,10 @@ export class MatchRoom<C extends ModeContract, Settings, S, E, Section> extends 
     if (this.match === undefined || this.lifecycle.phase !== "running") return { refused: true, code: ErrorCode.WrongPhase, message: "the match is over" };
     const step = this.mode.rules.apply(this.match, input as never, at);
     if (step.refused) return step;
-    if (step.logged !== false) this.inputLog.push(at, input);
+    if (step.logged !== false) {
+      this.inputLog.push(at, input);
+      if (this.feed.watched) this.feed.emit({ kind: "input", at, input: input as RulesInput<Record<string, unknown>> });
+    }
     this.afterStep(step);
     return undefined;
   }
@@ -308,8 +329,28 @@ export class MatchRoom<C extends ModeContract, Settings, S, E, Section> extends 
   private afterStep(step: Step<S, E>): void {
     this.match = step.state;
     if (step.events.length > 0) this.mode.announce?.(step.events, step.state, this.announcer);
-    if (this.mode.rules.isOver(step.state)) this.finish();
-    else if (this.matchClock.kind === "event") this.scheduleDeadline();
+    if (this.mode.rules.isOver(step.state)) {
+      this.finish();
+      return;
+    }
+    if (this.matchClock.kind === "event") this.scheduleDeadline();
+    this.lockWhenNoSeatIsOpen();
+  }
+
+  /** The seats the mode lets a new player take now, while the match runs (undefined: any free seat). */
+  private openSeats(): readonly number[] | undefined {
+    if (this.match === undefined || this.lifecycle.phase !== "running" || !this.mode.openSeats) return undefined;
+    return this.mode.openSeats(this.match);
+  }
+
+  /** Keeps matchmaking away from a running match in which no seat is left to take (and lets it back when one opens). */
+  private lockWhenNoSeatIsOpen(): void {
+    const open = this.openSeats();
+    if (open === undefined || !this.seats.policy.bots) return;
+    const anyOpen = open.some((seat) => this.seats.holderOf(seat) === undefined);
+    if (anyOpen === !this.lockedForSeats) return;
+    this.lockedForSeats = !anyOpen;
+    void (anyOpen ? this.unlock() : this.lock());
   }
 
   private scheduleDeadline(): void {
@@ -335,11 +376,15 @@ export class MatchRoom<C extends ModeContract, Settings, S, E, Section> extends 
     // the room ends itself once the match is over, so a match everyone left still records its result
     this.autoDispose = false;
     this.log.info({ players: this.setupPlayers.length, seats: this.seats.policy.seats }, "match started");
+    if (this.feed.watched) this.feed.emit({ kind: "start", setup: this.setup(), startedAtMs: this.lifecycle.startedAtMs });
+    void this.setMetadata({ ...this.metadata, phase: "running", startedAt: new Date().toISOString() });
     this.mode.started?.(this.match, this.announcer);
     for (const human of this.setupPlayers) {
       const sessionId = this.seats.holderOf(human.seat);
       const client = sessionId === undefined ? undefined : this.clients.get(sessionId);
       if (client) this.showPrivate(client, human.seat);
+      // the rules start with everyone connected: a seat held for a connection dropped in the lobby says so at once
+      if (sessionId !== undefined && this.seats.human(sessionId)?.connected === false) this.applyKit({ type: "presence", seat: human.seat, connected: false });
     }
     this.mode.projection.project(this.state, this.match, this.projectionContext);
     if (this.matchClock.kind === "tick") {
@@ -379,7 +424,39 @@ export class MatchRoom<C extends ModeContract, Settings, S, E, Section> extends 
     this.broadcastPatch();
     this.broadcast(FINISHED_MESSAGE, finished);
     this.log.info({ status: outcome.status, reason: outcome.reason, standings: outcome.standings.map((s) => [s.name, s.placement, s.score]) }, "match finished");
+    this.feed.emit({ kind: "end" });
+    void this.setMetadata({ ...this.metadata, phase: "ended" });
     this.lifecycle.end(result, (shuttingDown) => void this.disconnect(shuttingDown ? CloseCode.SERVER_SHUTDOWN : undefined));
+  }
+
+  /** Shows the lobby to players, and to spectator mirrors. */
+  private showLobby(): void {
+    const view = this.seats.view();
+    this.mode.projection.lobby(this.state, view);
+    if (this.feed.watched) this.feed.emit({ kind: "lobby", lobby: view });
+  }
+
+  private emitKeys(): void {
+    if (this.feed.watched) this.feed.emit({ kind: "keys", keys: this.seats.keys() });
+  }
+
+  private setup() {
+    return { seed: this.seed, settings: this.settings as unknown, players: this.setupPlayers };
+  }
+
+  private snapshot(): FeedSnapshot {
+    const started = this.match !== undefined;
+    return {
+      mode: this.mode.contract.name,
+      matchId: this.matchId,
+      seed: this.seed,
+      settings: this.settings,
+      lobby: this.seats.view(),
+      start: started ? { setup: this.setup(), startedAtMs: this.lifecycle.startedAtMs } : undefined,
+      inputs: started ? (decodeLog(this.mode.rules, this.inputLog.entries()) as FeedSnapshot["inputs"]) : [],
+      keys: this.seats.keys(),
+      ended: this.lifecycle.phase === "ended",
+    };
   }
 
   private resultOf(outcome: MatchOutcome): MatchResult {

@@ -71,6 +71,11 @@ export class Seats {
     return this.sessions.get(playerId);
   }
 
+  /** The session of every player who held a seat here (the key of their entry in the state). */
+  keys(): Record<string, string> {
+    return Object.fromEntries(this.sessions);
+  }
+
   /** Humans seated now, by seat. */
   seated(): SeatedPlayer[] {
     return [...this.humans.values()].map(({ seat, playerId, name }) => ({ seat, playerId, name })).sort((a, b) => a.seat - b.seat);
@@ -78,9 +83,10 @@ export class Seats {
 
   /**
    * A human asks for a seat: in the lobby a free one, during the match a bot's (modes with bots).
-   * `options` are the player's own join options, for the mode's choice of seat.
+   * `options` are the player's own join options, for the mode's choice of seat; `open` the seats the
+   * mode lets a human take during the match (default: all).
    */
-  take(sessionId: string, playerId: string, name: string, options?: unknown): TakeResult {
+  take(sessionId: string, playerId: string, name: string, options?: unknown, open?: readonly number[]): TakeResult {
     if (this.phaseNow === "closed") return { ok: false, reason: "the match is over" };
     if (this.phaseNow === "running" && !this.policy.bots) return { ok: false, reason: "the match has started" };
     for (const human of this.humans.values()) {
@@ -89,10 +95,11 @@ export class Seats {
       return { ok: true, seat: human.seat, duringMatch: false, replaced: this.rekey(human, sessionId) };
     }
     const free: number[] = [];
-    this.holders.forEach((holder, seat) => holder === null && free.push(seat));
+    const openNow = this.phaseNow === "running" ? open : undefined;
+    this.holders.forEach((holder, seat) => holder === null && (openNow === undefined || openNow.includes(seat)) && free.push(seat));
     const taken = [...this.humans.values()].map(({ seat }) => ({ seat }));
     const seat = free.length === 0 ? null : this.policy.chooseSeat ? this.policy.chooseSeat(free, taken, options) : free[0]!;
-    if (seat === null || seat === undefined || this.holders[seat] !== null) return { ok: false, reason: "every seat is held by a human" };
+    if (seat === null || seat === undefined || this.holders[seat] !== null) return { ok: false, reason: openNow ? "no seat is open to a new player" : "every seat is held by a human" };
     this.holders[seat] = sessionId;
     this.humans.set(sessionId, { sessionId, playerId, name, seat, connected: true });
     this.sessions.set(playerId, sessionId);

@@ -6,9 +6,10 @@
  */
 import type { ErrorPayload, EventsOf, MessagesOf, ModeContract, OptionsOf, StateOf } from "@arena/shared";
 import type { Projection } from "@arena/shared/kit/projection";
-import type { MatchOutcome, ModeRules, SeatedPlayer } from "@arena/shared/kit/rules";
+import type { MatchOutcome, ModeRules, SeatedPlayer, Standing } from "@arena/shared/kit/rules";
 import type { z } from "zod";
 import type { Config } from "../config.js";
+import type { Logger } from "../observability/logger.js";
 import type { Database } from "../persistence/database.js";
 import type { InputLog } from "./input-log.js";
 import type { ModeTable } from "./mode-table.js";
@@ -45,6 +46,8 @@ export interface Announcer<C extends ModeContract> {
   broadcast<K extends keyof EventsOf<C> & string>(type: K, payload: EventsOf<C>[K], options?: { afterNextPatch?: boolean }): void;
   /** To the human in `seat` (nobody, when a bot plays it). */
   toSeat<K extends keyof EventsOf<C> & string>(seat: number, type: K, payload: EventsOf<C>[K]): void;
+  /** The latest session of a player who held a seat (how messages name players), null for bots. */
+  sessionOf(playerId: string): string | null;
 }
 
 /** Context of building settings: the server's config, the mode's own section, the match seed. */
@@ -53,6 +56,8 @@ export interface SettingsContext<Section> {
   section: Section;
   seed: number;
   database: Database;
+  /** The room's logger, for what reading the settings' data ran into. */
+  log: Logger;
 }
 
 /** A mode refused to create a room for these options (e.g. not enough questions): HTTP 400. */
@@ -77,14 +82,28 @@ export interface ServerMode<C extends ModeContract, Settings, S, E, Section = un
   started?(state: S, announce: Announcer<C>): void;
   /** Turns the rules' events into messages; called after every input and tick that produced any. */
   announce?(events: readonly E[], state: S, announce: Announcer<C>): void;
-  /** What a human gets when taking a seat (before or during the match), for clients that do not decode the state. */
+  /**
+   * What a human gets when taking a seat (before or during the match) or coming back to it, for
+   * clients that do not decode the state. `state` is undefined for a seat taken before the match
+   * started (`started` speaks to those players, the one whose join started it included).
+   */
   welcome?(seat: number, context: { seed: number; settings: Settings; state: S | undefined }, announce: Announcer<C>): void;
+  /**
+   * Modes with bots: the seats a human may take while the match runs (default: every seat no human
+   * holds). While none is left the room is locked, so matchmaking opens a new one instead.
+   */
+  openSeats?(state: S): readonly number[];
   /** The `finished` message, from the outcome. `sessionOf` maps a player id to its session (null: bot or gone). */
   finished(outcome: MatchOutcome, context: { matchId: string; state: S; sessionOf: (playerId: string) => string | null }): EventsOf<C>["finished"];
   /** A compact input log for modes that log many inputs (default: an array of encoded inputs). */
   inputLog?(): InputLog<MessagesOf<C>>;
   /** Tables of the mode's own (rows come in `outcome.rows` under the table's name). */
   tables?: ReadonlyArray<ModeTable>;
+}
+
+/** What every mode's `finished` standings say of a player: who, under which session, with what score. */
+export function standingOf(standing: Standing, sessionOf: (playerId: string) => string | null) {
+  return { sessionId: sessionOf(standing.playerId) ?? "", playerId: standing.playerId, name: standing.name, score: standing.score };
 }
 
 /** Any mode, for code that iterates the registry (each mode is type-checked where it is defined). */

@@ -10,7 +10,7 @@ export interface ResultsSink {
   submit(result: MatchResult): Promise<void>;
 }
 
-/** What rooms need from the process. Colyseus constructs rooms itself, so main.ts provides these once. */
+/** What rooms need from the process; main.ts hands them to each room class it registers (see modes/rooms.ts). */
 export interface RoomServices {
   config: Config;
   logger: Logger;
@@ -20,15 +20,4 @@ export interface RoomServices {
   /** Verifies player tokens during matchmaking. */
   tokens: TokenService;
   metrics: Metrics;
-}
-
-let provided: RoomServices | undefined;
-
-export function provideRoomServices(services: RoomServices): void {
-  provided = services;
-}
-
-export function roomServices(): RoomServices {
-  if (!provided) throw new Error("room services were not provided (call provideRoomServices in main)");
-  return provided;
 }

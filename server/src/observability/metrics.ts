@@ -20,8 +20,8 @@ export class ModeTally {
 
 /** What the room gauges read at scrape time. */
 export interface RoomCensus {
-  /** Live rooms and connected clients per mode on this process. */
-  count(): Map<string, { rooms: number; clients: number }>;
+  /** Live rooms, connected players and spectators per mode on this process. */
+  count(): Map<string, { rooms: number; clients: number; spectators: number }>;
 }
 
 /**
@@ -74,6 +74,16 @@ export class Metrics {
       collect() {
         this.reset();
         for (const [mode, { clients }] of census.count()) this.set({ mode }, clients);
+      },
+    });
+    new Gauge({
+      name: `${p}spectators_connected`,
+      help: "Spectators watching matches of this process, by mode.",
+      labelNames: ["mode"],
+      registers,
+      collect() {
+        this.reset();
+        for (const [mode, { spectators }] of census.count()) this.set({ mode }, spectators);
       },
     });
     this.matchesStarted = new Counter({ name: `${p}matches_started_total`, help: "Matches that left their lobby.", labelNames: ["mode"], registers });

@@ -9,7 +9,6 @@ import { serverMode } from "../modes/index.js";
 import { tablesOf } from "../modes/tables.js";
 import type { Db } from "../persistence/database.js";
 import { matchParticipants, matches } from "../persistence/schema.js";
-import { replayLegacy } from "./replay-legacy.js";
 import { ratingReplayLines } from "./replay-ratings.js";
 
 /** One comparable line of an outcome, e.g. `player <id>: placement 1, score 300`. */
@@ -33,9 +32,16 @@ export interface ReplayReport {
 const playerLine = (p: { playerId: string; placement: number; score: number; finishTimeMs: number | null }) =>
   `player ${p.playerId}: placement ${p.placement}, score ${p.score}, finish ${p.finishTimeMs ?? "-"}`;
 
+/** JSON with the keys of every object sorted: jsonb columns come back in an order of their own. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v !== null && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
+  );
+}
+
 /** A row as one line, keys sorted, with only the keys the stored row has (the database adds none). */
 function rowLine(table: string, row: Record<string, unknown>, keys: readonly string[]): Line {
-  return `${table} ${JSON.stringify(Object.fromEntries(keys.map((k) => [k, row[k]])))}`;
+  return `${table} ${canonicalJson(Object.fromEntries(keys.map((k) => [k, row[k]])))}`;
 }
 
 export class ReplayUnsupported extends Error {}
@@ -60,7 +66,7 @@ export async function replayStoredMatch(db: Db, matchId: string): Promise<Replay
   if (!match) return undefined;
   const participants = await db.select().from(matchParticipants).where(eq(matchParticipants.matchId, matchId));
   const base = { matchId, mode: match.mode, status: match.status, recordedRules: match.rulesVersion };
-  if (!serverMode(match.mode)) return replayLegacy(db, match, participants);
+  if (!serverMode(match.mode)) throw new ReplayUnsupported(`no replay for mode "${match.mode}"`);
 
   const replayed = replayOutcome(match.mode, match);
   if ("rulesChanged" in replayed) return { ...base, verdict: "rules-changed", currentRules: replayed.rulesChanged.current, stored: [], replayed: [] };

@@ -33,12 +33,14 @@ describe("no result lost", () => {
   before(async () => {
     database = await openDatabase({ databaseUrl: TEST_DATABASE_URL, dataDir: "", logger: silentLogger });
     const port = await freePort();
-    // the same database as TEST_DATABASE_URL, reached through the proxy
+    // the same database as the tests', reached through a proxy the test can cut
     const target = new URL(TEST_DATABASE_URL);
     proxy = new TcpProxy(port, { host: target.hostname, port: Number(target.port || 5432) });
     await proxy.up();
-    target.host = `127.0.0.1:${port}`;
-    proxyUrl = target.toString();
+    const through = new URL(TEST_DATABASE_URL);
+    through.hostname = "127.0.0.1";
+    through.port = String(port);
+    proxyUrl = through.toString();
   });
   after(async () => {
     await proxy.down();

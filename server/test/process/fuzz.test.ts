@@ -3,17 +3,18 @@ import { after, before, describe, it } from "node:test";
 import { pack } from "msgpackr";
 import {
   ErrorCode,
-  NO_ZONE,
   type ArenaClient,
   type ErrorPayload,
   type ModeRoom,
   type QuizRoom,
-  type QuizState,
+  type RoomOf,
   type RaceRoom,
   type WarRoom,
-  type WarState,
 } from "@arena/client-sdk";
+import type { DiceState } from "@arena/shared/modes/dice/contract";
+import type { QuizState } from "@arena/shared/modes/quiz/contract";
 import type { RaceState } from "@arena/shared/modes/race/contract";
+import { NO_ZONE, type WarState } from "@arena/shared/modes/war/contract";
 import { Fuzzer } from "../support/fuzz.js";
 import { player } from "../support/players.js";
 import { startServer, type ServerProcess } from "../support/server-process.js";
@@ -22,7 +23,7 @@ import { startServer, type ServerProcess } from "../support/server-process.js";
 type AnyRoom = ModeRoom;
 
 interface FuzzTarget {
-  mode: "race" | "war" | "quiz";
+  mode: "race" | "war" | "quiz" | "dice";
   /** Joins a room that will be running (not in its lobby) while the fuzzer plays in it. */
   join(client: ArenaClient, tag: number): Promise<AnyRoom>;
   /** Players needed in the room for it to leave the lobby. */
@@ -51,7 +52,8 @@ function roomData(type: string, payload: unknown): Uint8Array {
   frame.set(body, 1 + head.length);
   return frame;
 }
-const TOTAL_MESSAGES = 100_000;
+/** Hostile messages, frames and join options sent to each mode's room. */
+const MESSAGES_PER_MODE = 33_334;
 
 const targets: FuzzTarget[] = [
   {
@@ -136,6 +138,38 @@ const targets: FuzzTarget[] = [
       await quiz.waitFor((s) => s.players.get(quiz.sessionId)!.answered || s.round > round, 5_000);
     },
   },
+  {
+    mode: "dice",
+    seats: 2,
+    join: async (client, tag) => (await client.join("dice", { maxPlayers: 2, dice: 1 + (tag % 5) })) as unknown as AnyRoom,
+    running: (s) => (s as DiceState).phase === "bidding",
+    messageTypes: ["bid", "liar", "input", "", "valueOf"],
+    validShapes: [{ quantity: 1, face: 1 }, { quantity: 2, face: 6 }, {}],
+    validOptions: { maxPlayers: 3, dice: 2 },
+    checkState(raw) {
+      const s = raw as DiceState;
+      assert.ok(["waiting", "starting", "bidding", "reveal", "finished"].includes(s.phase));
+      const players = [...s.players.values()];
+      assert.equal(s.totalDice, players.reduce((sum, p) => sum + p.diceCount, 0));
+      for (const p of players) assert.ok(p.diceCount <= s.dicePerPlayer);
+      // nothing a client sent shows it anyone's dice but its own
+      assert.ok(players.filter((p) => (p.dice?.length ?? 0) > 0).length <= 1);
+    },
+    async honestAction(room) {
+      const dice = room as unknown as RoomOf<"dice">;
+      const seat = dice.state.players.get(dice.sessionId)!.seat;
+      if (dice.state.turnSeat !== seat) {
+        // the fuzzer holds the turn (it never made a valid bid): the honest bid is refused for that reason only
+        const refused = dice.next("error");
+        dice.send("bid", { quantity: dice.state.totalDice, face: 6 });
+        assert.equal((await refused).code, ErrorCode.NotYourTurn);
+        return;
+      }
+      const { quantity, face } = dice.state.bid;
+      dice.send("bid", dice.state.bid.seat < 0 ? { quantity: 1, face: 1 } : { quantity: face < 6 ? quantity : quantity + 1, face: face < 6 ? face + 1 : 1 });
+      await dice.waitFor((s) => s.bid.seat === seat, 5_000);
+    },
+  },
 ];
 
 describe("fuzzing live rooms of every mode", () => {
@@ -150,6 +184,8 @@ describe("fuzzing live rooms of every mode", () => {
         QUIZ_JOIN_WINDOW_MS: "100",
         // the quiz stays in its first round for the whole fuzzing: a round closes early only once every player answered
         QUIZ_ANSWER_WINDOW_MS: "120000",
+        // likewise a dice turn: the honest player never moves while the fuzzer plays
+        DICE_TURN_MS: "120000",
         LOG_LEVEL: "warn",
       },
     });
@@ -158,7 +194,7 @@ describe("fuzzing live rooms of every mode", () => {
     await server.stop();
   });
 
-  const perMode = Math.ceil(TOTAL_MESSAGES / targets.length);
+  const perMode = MESSAGES_PER_MODE;
 
   for (const [index, target] of targets.entries()) {
     it(`${target.mode}: ${perMode} hostile messages, frames and join options; the room keeps running with valid state`, async () => {

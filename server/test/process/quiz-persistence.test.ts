@@ -3,13 +3,17 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { after, describe, it } from "node:test";
 import { eq, sql } from "drizzle-orm";
-import { type QuizFinishedPayload, type QuizRoom, type QuizRoundResultPayload } from "@arena/client-sdk";
-import { MIGRATIONS_FOLDER, openDatabase, type Database } from "../../src/persistence/database.js";
+import type { QuizRoom } from "@arena/client-sdk";
+import type { QuizFinishedPayload, QuizRoundResultPayload } from "@arena/shared/modes/quiz/contract";
+import type { QuizQuestion } from "@arena/shared/modes/quiz/questions";
+import type { QuizSettings } from "@arena/shared/modes/quiz/rules";
+import { parseQuestionRow } from "../../src/modes/quiz/question-bank.js";
 import { quizAnswers, quizQuestions } from "../../src/modes/quiz/tables.js";
+import { MIGRATIONS_FOLDER, openDatabase, type Database } from "../../src/persistence/database.js";
 import { matchParticipants, matches } from "../../src/persistence/schema.js";
-import { parseQuestionRow, type QuizQuestion } from "../../src/rooms/quiz/questions.js";
-import { answerRecord, replayQuiz, type QuizReplay, type QuizSettings } from "../../src/rooms/quiz/replay.js";
+import { replayOutcome, replayStoredMatch } from "../../src/replay/replay-match.js";
 import { silentLogger } from "../support/fixtures.js";
+import { createScratchDatabase } from "../support/scratch-database.js";
 import { answering, autoAnswer, collectRoundResults, loadBank } from "../support/quiz-play.js";
 import { player } from "../support/players.js";
 import { TEST_DATABASE_URL, startServer, tempDir, type ServerProcess } from "../support/server-process.js";
@@ -80,6 +84,11 @@ describe("quiz results in PostgreSQL", () => {
       const settings = match!.settings as QuizSettings;
       assert.equal(settings.answerWindowMs, 1500);
       assert.equal(settings.category, "sport");
+      assert.deepEqual(
+        settings.questions.map((q) => q.id),
+        results.map((r) => r.questionId),
+        "the settings keep the questions as played",
+      );
 
       const participants = await database.db.select().from(matchParticipants).where(eq(matchParticipants.matchId, finished.matchId));
       assert.equal(participants.length, 2);
@@ -107,12 +116,14 @@ describe("quiz results in PostgreSQL", () => {
       const stored = inOrder(answers.map(({ matchId: _matchId, ...rest }) => rest));
       assert.deepEqual(stored, inOrder(sent));
 
-      // the pure replay of the stored settings, replay and bank gives exactly the stored result
-      const replayed = replayQuiz(settings, match!.replay as QuizReplay, [...bank.values()]);
+      // the pure replay of the stored seed, settings and input log gives exactly the stored result
+      const replayed = replayOutcome("quiz", match!);
+      assert.ok("outcome" in replayed, "recorded with the current rules");
       const byPlayer = (rows: Array<{ playerId: string; placement: number; score: number }>) =>
         rows.map((r) => [r.playerId, r.placement, r.score]).sort((x, y) => String(x[0]).localeCompare(String(y[0])));
-      assert.deepEqual(byPlayer(replayed.standings), byPlayer(participants));
-      assert.deepEqual(inOrder(replayed.answers.map(answerRecord)), stored);
+      assert.deepEqual(byPlayer(replayed.outcome.standings), byPlayer(participants));
+      assert.deepEqual(inOrder([...(replayed.outcome.rows?.quiz_answers ?? [])] as typeof stored), stored);
+      assert.equal((await replayStoredMatch(database.db, finished.matchId))?.verdict, "reproduced");
     } finally {
       await database.close();
     }
@@ -132,12 +143,12 @@ describe("quiz results in PostgreSQL", () => {
     const roomId = first.roomId;
     await Promise.all([first.leave(), second.leave()]);
 
-    const line = await server.waitForLog((l) => l.msg === "quiz finished" && l.roomId === roomId);
+    const line = await server.waitForLog((l) => l.msg === "match finished" && l.roomId === roomId);
     const database = await openDatabase({ databaseUrl: TEST_DATABASE_URL, dataDir: "", logger: silentLogger });
     try {
       const [match] = await waitForMatch(database, String(line.matchId));
       assert.equal(match!.status, "aborted");
-      assert.deepEqual((match!.replay as QuizReplay).questionIds.length, 1);
+      assert.equal((match!.summary as { roundsPlayed: number }).roundsPlayed, 1);
       const participants = await database.db.select().from(matchParticipants).where(eq(matchParticipants.matchId, match!.id));
       assert.equal(participants.length, 2);
       assert.ok(participants.every((p) => (p.details as { left: boolean }).left));
@@ -145,6 +156,42 @@ describe("quiz results in PostgreSQL", () => {
       assert.equal(answers.length, 1);
     } finally {
       await database.close();
+    }
+  });
+});
+
+describe("quiz replay without the question bank", () => {
+  it("replays a stored quiz to its result after the bank's rows of its questions changed", async () => {
+    // a database of its own: the bank is edited here, and other tests read theirs
+    const scratch = await createScratchDatabase();
+    const server = await startServer({ env: { DATABASE_URL: scratch.url, ...QUIZ_ENV } });
+    let database: Database | undefined;
+    try {
+      const bank = await loadBank(scratch.url);
+      const { finished } = await playQuiz(server, bank, "science");
+      database = await openDatabase({ databaseUrl: scratch.url, dataDir: "", logger: silentLogger });
+      const [match] = await waitForMatch(database, finished.matchId);
+      const played = (match!.settings as QuizSettings).questions.map((q) => q.id);
+      assert.equal((await replayStoredMatch(database.db, finished.matchId))?.verdict, "reproduced");
+
+      // every answer of the played questions changes, and their texts: the stored match does not
+      for (const id of played) {
+        const question = bank.get(id)!;
+        const edit =
+          question.kind === "choice"
+            ? { prompt: `${question.prompt} (edited)`, correctIndex: (question.correctIndex + 1) % question.options.length }
+            : { prompt: `${question.prompt} (edited)`, target: question.target === question.minValue ? question.maxValue : question.minValue };
+        await database.db.update(quizQuestions).set(edit).where(eq(quizQuestions.id, id));
+      }
+      const edited = await loadBank(scratch.url);
+      assert.ok(played.every((id) => JSON.stringify(edited.get(id)) !== JSON.stringify(bank.get(id))), "the bank rows changed");
+      const report = await replayStoredMatch(database.db, finished.matchId);
+      assert.equal(report?.verdict, "reproduced", report?.replayed.join("\n"));
+      assert.ok(report.stored.some((line) => line.startsWith("quiz_answers")), "the answers were compared too");
+    } finally {
+      await database?.close();
+      await server.stop();
+      await scratch.drop();
     }
   });
 });

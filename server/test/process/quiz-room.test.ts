@@ -2,16 +2,10 @@
 import { framesContain, framesOf, wireEncodingsOf } from "../support/frame-recorder.js";
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import {
-  ErrorCode,
-  type ErrorPayload,
-  type QuizFinishedPayload,
-  type QuizJoinOptionsInput,
-  type QuizRoom,
-  type QuizRoundResultPayload,
-} from "@arena/client-sdk";
-import { proximityPoints } from "../../src/rooms/quiz/scoring.js";
-import type { QuizQuestion } from "../../src/rooms/quiz/questions.js";
+import { ErrorCode, type ErrorPayload, type QuizRoom } from "@arena/client-sdk";
+import type { QuizFinishedPayload, QuizJoinOptionsInput, QuizRoundResultPayload } from "@arena/shared/modes/quiz/contract";
+import type { QuizQuestion } from "@arena/shared/modes/quiz/questions";
+import { proximityPoints } from "@arena/shared/modes/quiz/scoring";
 import { answering, autoAnswer, collectRoundResults, correctAnswer, loadBank, wrongAnswer } from "../support/quiz-play.js";
 import { player } from "../support/players.js";
 import { TEST_DATABASE_URL, startServer, type ServerProcess } from "../support/server-process.js";
@@ -308,6 +302,26 @@ describe("quiz room over real WebSockets", () => {
     assert.equal(first.state.totalRounds, 3);
     assert.ok(first.state.countdownMs > 0 && first.state.countdownMs <= ANSWER_WINDOW_MS);
     await Promise.all([first.leave(), third.leave()]);
+  });
+
+  it("does not hold a round open for a player whose connection dropped in the lobby", async () => {
+    const options = { rounds: 3, minPlayers: 2, maxPlayers: 3, category: "history" };
+    const [early, dropper] = (await join(options, "early", "dropper")) as [QuizRoom, QuizRoom];
+    await early.waitFor((s) => s.status === "players_joining");
+    const droppedId = dropper.sessionId;
+    await dropper.leave(false); // connection lost: the seat is held
+    await early.waitFor((s) => s.players.get(droppedId)?.connected === false);
+    const [last] = (await join(options, "last")) as [QuizRoom];
+    assert.equal(last.roomId, early.roomId);
+    await early.waitFor((s) => s.status === "question" && s.round === 1);
+    const question = questionOf(early.state.question.id);
+    const answeredAt = Date.now();
+    for (const room of [early, last]) room.send("answer", { answer: correctAnswer(question), round: 1 });
+    await early.waitFor((s) => s.status === "reveal" && s.round === 1, ANSWER_WINDOW_MS + 2_000);
+    const took = Date.now() - answeredAt;
+    assert.ok(took < ANSWER_WINDOW_MS / 2, `the round closed once both connected players answered (${took} ms)`);
+    assert.equal(early.state.players.get(droppedId)?.connected, false);
+    await Promise.all([early.leave(), last.leave()]);
   });
 
   it("keeps the points of a player who leaves mid-quiz, who answers nothing more", async () => {

@@ -104,7 +104,7 @@ describe("@arena/client-sdk from its tarball in a game project", () => {
     assert.equal(codeBlock("README.md", "## Playing from the SDK"), example, "README.md and client-sdk/README.md show the same example");
     writeFileSync(path.join(project, "example.ts"), example);
     // a wrong input must fail: the types come from the tarball, not `any`
-    writeFileSync(path.join(project, "wrong.ts"), `${example}\nrace.input({ throttle: "full", steer: 2, boost: true });\n`);
+    writeFileSync(path.join(project, "wrong.ts"), `${example}\nrace.send("input", { throttle: "full", steer: 2, boost: true });\n`);
     // skipLibCheck as in most projects: @colyseus/sdk's declarations need @types/node and a newer TypeScript
     const options = { strict: true, skipLibCheck: true, target: "es2022", module: "esnext", moduleResolution: "bundler", lib: ["es2022", "dom"], noEmit: true, types: [] };
     writeFileSync(path.join(project, "tsconfig.json"), JSON.stringify({ compilerOptions: options, files: ["example.ts"] }));

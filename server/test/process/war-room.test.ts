@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { eq, inArray } from "drizzle-orm";
-import { ErrorCode, NO_ZONE, type WarJoinOptionsInput, type WarRoom } from "@arena/client-sdk";
+import { ErrorCode, type WarRoom } from "@arena/client-sdk";
+import { NO_ZONE, type WarJoinOptionsInput } from "@arena/shared/modes/war/contract";
 import { openDatabase, type Database } from "../../src/persistence/database.js";
 import { factionStandings } from "../../src/modes/war/tables.js";
 import { matchParticipants, matches, players } from "../../src/persistence/schema.js";
-import { replayWar, type WarReplay } from "../../src/rooms/war/replay.js";
-import type { WarSettings } from "../../src/rooms/war/simulation.js";
+import { replayOutcome } from "../../src/replay/replay-match.js";
 import { silentLogger } from "../support/fixtures.js";
 import { player } from "../support/players.js";
 import { TEST_DATABASE_URL, startServer, type ServerProcess } from "../support/server-process.js";
@@ -27,6 +27,13 @@ function play(war: WarRoom): () => void {
     if (here.owner === me.faction) war.send("move", { to: target });
   }, 150);
   return () => clearInterval(timer);
+}
+
+/** What the stored seed, settings and input log replay to, through the war's rules. */
+function replayedOutcome(match: { seed: number; settings: unknown; replay: unknown; rulesVersion: number }) {
+  const replayed = replayOutcome("war", match);
+  assert.ok("outcome" in replayed, "recorded with the current rules");
+  return { ...replayed.outcome, rows: replayed.outcome.rows ?? {} };
 }
 
 /** Waits for a database row set to appear (the results writer stores right after the match). */
@@ -124,13 +131,13 @@ describe("war room over real WebSockets, with PostgreSQL", () => {
     assert.ok(rows.filter((r) => r.isBot).length === 2);
 
     // the stored seed, settings and replay recompute exactly the stored standings
-    const replayed = replayWar(match.seed, match.settings as WarSettings, match.replay as WarReplay);
+    const replayed = replayedOutcome(match);
     assert.deepEqual(
-      replayed.factions.map((f) => [f.faction, f.placement, f.score]).sort(),
+      replayed.rows.faction_standings!.map((f) => [f.faction, f.placement, f.score]).sort(),
       standings.map((s) => [s.faction, s.placement, s.score]).sort(),
     );
     assert.deepEqual(
-      replayed.participants.map((p) => [p.playerId, p.placement, p.score, p.reputationDelta]).sort(),
+      replayed.standings.map((p) => [p.playerId, p.placement, p.score, p.reputationDelta]).sort(),
       finished.players.map((p) => [p.playerId, p.placement, p.score, p.reputationDelta]).sort(),
     );
     await Promise.all([red.leave(), blue.leave()]);
@@ -235,7 +242,7 @@ describe("war room over real WebSockets, with PostgreSQL", () => {
     assert.equal(handedOver.phase, "playing", "the war goes on");
 
     await steady.leave();
-    await server.waitForLog((line) => line.msg === "war finished" && line.matchId === matchId && line.reason === "abandoned");
+    await server.waitForLog((line) => line.msg === "match finished" && line.matchId === matchId && line.reason === "abandoned");
     const [match] = await eventually(() => database.db.select().from(matches).where(eq(matches.id, matchId)));
     assert.equal(match?.status, "aborted");
     const rows = await database.db.select().from(matchParticipants).where(eq(matchParticipants.matchId, matchId));
@@ -254,9 +261,9 @@ describe("war room over real WebSockets, with PostgreSQL", () => {
       const [match] = await eventually(() => database.db.select().from(matches).where(eq(matches.id, matchId)));
       assert.deepEqual([match?.status, (match?.summary as { reason: string }).reason], ["aborted", "shutdown"]);
       const stored = await database.db.select().from(factionStandings).where(eq(factionStandings.matchId, matchId));
-      const replayed = replayWar(match!.seed, match!.settings as WarSettings, match!.replay as WarReplay);
+      const replayed = replayedOutcome(match!);
       assert.deepEqual(
-        replayed.factions.map((f) => [f.faction, f.placement, f.score]).sort(),
+        replayed.rows.faction_standings!.map((f) => [f.faction, f.placement, f.score]).sort(),
         stored.map((s) => [s.faction, s.placement, s.score]).sort(),
       );
     } finally {

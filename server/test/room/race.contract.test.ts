@@ -1,7 +1,8 @@
-import { ErrorCode } from "@arena/client-sdk";
+// the suite first: it records raw frames, which the SDK must not load before
+import { modeContract } from "./support/mode-contract.js";
+import { ErrorCode } from "@arena/shared";
 import type { RaceMatch } from "@arena/shared/modes/race/rules";
 import { isRacing } from "@arena/shared/modes/race/simulation";
-import { modeContract } from "./support/mode-contract.js";
 
 modeContract({
   mode: "race",

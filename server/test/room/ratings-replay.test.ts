@@ -1,22 +1,11 @@
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { after, before, describe, it } from "node:test";
 import { and, eq, sql } from "drizzle-orm";
 import type { RaceRoom } from "@arena/client-sdk";
 import { playerRatings, ratingChanges } from "../../src/persistence/schema.js";
 import { replayStoredMatch } from "../../src/replay/replay-match.js";
-import { REPO_ROOT } from "../support/server-process.js";
+import { replayCli } from "../support/replay-cli.js";
 import { startRoomServer, type RoomServer } from "./support/room-server.js";
-
-/** `npm run replay -- <id>` against the test's database (the build is current: `npm test` builds first). */
-function replayCli(databaseUrl: string, matchId: string) {
-  return spawnSync(process.execPath, ["server/dist/replay-cli.js", matchId], {
-    cwd: REPO_ROOT,
-    env: { PATH: process.env.PATH, DATABASE_URL: databaseUrl },
-    encoding: "utf8",
-    timeout: 30_000,
-  });
-}
 
 describe("ratings of a played race: stored with the result, reproduced by its replay", () => {
   let server: RoomServer;

@@ -2,6 +2,7 @@
 import { existsSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import path from "node:path";
+import type { ModeName } from "@arena/client-sdk";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { REPO_ROOT, tempDir } from "./server-process.js";
 
@@ -60,7 +61,8 @@ export async function openBrowser(viewport = { width: 1280, height: 900 }): Prom
   };
 }
 
-export type Mode = "race" | "quiz" | "war";
+/** A registered mode (its view is `<mode>-view`, its option fields `opt-<mode>-<key>`). */
+export type Mode = ModeName;
 
 /**
  * From the lobby (or a finished game, which it leaves first): enters the name, picks the mode, fills

@@ -1,4 +1,4 @@
-import type { ChoiceQuestion, NumberQuestion, QuizQuestion } from "../../src/rooms/quiz/questions.js";
+import type { ChoiceQuestion, NumberQuestion, QuizQuestion } from "@arena/shared/modes/quiz/questions";
 
 export function choiceQuestion(id: string, correctIndex = 1, category = "test"): ChoiceQuestion {
   return { id, category, kind: "choice", prompt: `question ${id}?`, options: ["a", "b", "c", "d"], correctIndex };

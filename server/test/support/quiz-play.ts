@@ -1,8 +1,10 @@
 /** Helpers for tests that play quizzes over real WebSockets. */
-import type { QuizQuestionView, QuizRoom, QuizRoundResultPayload } from "@arena/client-sdk";
+import type { QuizRoom } from "@arena/client-sdk";
+import type { QuizQuestionView, QuizRoundResultPayload } from "@arena/shared/modes/quiz/contract";
+import type { QuizQuestion } from "@arena/shared/modes/quiz/questions";
 import { openDatabase } from "../../src/persistence/database.js";
+import { parseQuestionRow } from "../../src/modes/quiz/question-bank.js";
 import { quizQuestions } from "../../src/modes/quiz/tables.js";
-import { parseQuestionRow, type QuizQuestion } from "../../src/rooms/quiz/questions.js";
 import { silentLogger } from "./fixtures.js";
 
 /** The quiz question bank of a PostgreSQL database, by id (run after a server migrated it). */

@@ -1,13 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import {
-  NotEnoughQuestionsError,
-  parseQuestionRow,
-  publicQuestion,
-  selectQuestions,
-  type QuestionRow,
-  type QuizQuestion,
-} from "../../src/rooms/quiz/questions.js";
+import { NotEnoughQuestionsError, publicQuestion, selectQuestions, type QuizQuestion } from "@arena/shared/modes/quiz/questions";
+import { parseQuestionRow, type QuestionRow } from "../../src/modes/quiz/question-bank.js";
 import { syntheticBank } from "../support/quiz-fixtures.js";
 
 const bank = syntheticBank({ geography: [6, 6], science: [5, 5], sport: [2, 1] });

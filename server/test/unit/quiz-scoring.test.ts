@@ -1,10 +1,5 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { ErrorCode, type QuizStatus } from "@arena/shared";
-import { Rng } from "@arena/shared/kit/random";
-import { judgeAnswer, type AnswerContext } from "../../src/rooms/quiz/answers.js";
-import { publicQuestion, selectQuestions } from "../../src/rooms/quiz/questions.js";
-import { replayQuiz, scoreQuiz, type LoggedAnswer, type QuizReplay, type QuizSettings } from "../../src/rooms/quiz/replay.js";
 import {
   QUIZ_SCORING,
   numberRoundWinner,
@@ -13,8 +8,8 @@ import {
   scoreRound,
   speedBonus,
   totalsOf,
-} from "../../src/rooms/quiz/scoring.js";
-import { choiceQuestion, numberQuestion, syntheticBank } from "../support/quiz-fixtures.js";
+} from "@arena/shared/modes/quiz/scoring";
+import { choiceQuestion, numberQuestion } from "../support/quiz-fixtures.js";
 
 const WINDOW_MS = 10_000;
 
@@ -102,110 +97,5 @@ describe("quiz scoring (pure)", () => {
       { playerId: "x", score: 0, correctAnswers: 0 },
       { playerId: "y", score: 0, correctAnswers: 0 },
     ]);
-  });
-});
-
-describe("quiz answer window (pure)", () => {
-  const question = publicQuestion(choiceQuestion("q", 0));
-  const open: AnswerContext = {
-    status: "question",
-    round: 2,
-    totalRounds: 5,
-    openedAt: 1_000,
-    closesAt: 11_000,
-    question,
-    alreadyAnswered: false,
-  };
-  const codeOf = (context: Partial<AnswerContext>, round: number, answer: number, at: number) => {
-    const verdict = judgeAnswer({ ...open, ...context }, { round, answer }, at);
-    return verdict.accepted ? `accepted ${verdict.responseTimeMs}` : verdict.code;
-  };
-
-  it("accepts an answer inside the window and times it from the round opening", () => {
-    assert.equal(codeOf({}, 2, 3, 1_250), "accepted 250");
-    assert.equal(codeOf({}, 2, 3, 11_000), "accepted 10000", "the last millisecond still counts");
-  });
-
-  it("refuses late, duplicate, wrong-round, early and misfit answers with their codes", () => {
-    assert.equal(codeOf({}, 2, 1, 11_001), ErrorCode.LateAnswer);
-    assert.equal(codeOf({ status: "reveal" }, 2, 1, 5_000), ErrorCode.LateAnswer);
-    assert.equal(codeOf({}, 1, 1, 5_000), ErrorCode.LateAnswer, "an answer for a past round");
-    assert.equal(codeOf({ status: "finished", round: 5 }, 5, 1, 5_000), ErrorCode.LateAnswer);
-    assert.equal(codeOf({ alreadyAnswered: true }, 2, 1, 5_000), ErrorCode.DuplicateAnswer);
-    assert.equal(codeOf({}, 3, 1, 5_000), ErrorCode.WrongRound);
-    assert.equal(codeOf({}, 6, 1, 5_000), ErrorCode.WrongRound);
-    for (const status of ["waiting_for_players", "players_joining"] satisfies QuizStatus[]) {
-      assert.equal(codeOf({ status, round: 0 }, 1, 1, 5_000), ErrorCode.WrongPhase);
-    }
-    assert.equal(codeOf({}, 2, 4, 5_000), ErrorCode.InvalidMessage, "option index out of range");
-    assert.equal(codeOf({}, 2, 1.5, 5_000), ErrorCode.InvalidMessage, "not an index");
-    const numberRound = { question: publicQuestion(numberQuestion("n", 1969, 1900, 2000)) };
-    assert.equal(codeOf(numberRound, 2, 1899, 5_000), ErrorCode.InvalidMessage);
-    assert.equal(codeOf(numberRound, 2, 1969.5, 5_000), "accepted 4000");
-  });
-});
-
-/** A whole quiz played by seeded random players, as the room would log it. */
-function randomQuiz(seed: number) {
-  const settings: QuizSettings = {
-    minPlayers: 2,
-    maxPlayers: 4,
-    rounds: 6,
-    category: "any",
-    joinWindowMs: 5_000,
-    answerWindowMs: WINDOW_MS,
-    revealMs: 3_000,
-  };
-  const bank = syntheticBank({ geography: [6, 6], science: [6, 6] });
-  const questions = selectQuestions(bank, { seed, rounds: settings.rounds, category: settings.category });
-  const rng = new Rng(seed);
-  const players = ["p1", "p2", "p3", "p4"].map((playerId) => ({ playerId, name: playerId.toUpperCase() }));
-  const answers: LoggedAnswer[] = [];
-  questions.forEach((question, index) => {
-    const round = index + 1;
-    const arrivals = players
-      .filter(() => rng.float() < 0.85)
-      .map((p) => ({
-        round,
-        playerId: p.playerId,
-        answer: question.kind === "choice" ? rng.int(0, 3) : rng.int(question.minValue, question.maxValue),
-        responseTimeMs: rng.int(0, WINDOW_MS),
-      }))
-      .sort((a, b) => a.responseTimeMs - b.responseTimeMs);
-    answers.push(...arrivals);
-  });
-  const replay: QuizReplay = { questionIds: questions.map((q) => q.id), players, answers };
-  return { settings, bank, questions, replay };
-}
-
-describe("quiz determinism and replay (pure)", () => {
-  it("gives the same points and standings for the same questions and answer log", () => {
-    const { settings, questions, replay } = randomQuiz(77);
-    const playerIds = replay.players.map((p) => p.playerId);
-    const a = scoreQuiz(questions, playerIds, replay.answers, settings.answerWindowMs);
-    const b = scoreQuiz(structuredClone(questions), [...playerIds], structuredClone(replay.answers), settings.answerWindowMs);
-    assert.deepEqual(a, b);
-    assert.equal(a.answers.length, replay.answers.length);
-    assert.ok(a.standings.some((s) => s.score > 0));
-  });
-
-  it("replays a stored quiz (through JSON, as the database keeps it) to exactly the stored result", () => {
-    for (const seed of [1, 2, 3, 42, 2024]) {
-      const { settings, bank, questions, replay } = randomQuiz(seed);
-      const stored = scoreQuiz(
-        questions,
-        replay.players.map((p) => p.playerId),
-        replay.answers,
-        settings.answerWindowMs,
-      );
-      const fromDatabase = JSON.parse(JSON.stringify({ settings, replay })) as { settings: QuizSettings; replay: QuizReplay };
-      const replayed = replayQuiz(fromDatabase.settings, fromDatabase.replay, bank);
-      assert.deepEqual(replayed, stored, `seed ${seed}`);
-    }
-  });
-
-  it("refuses to replay with a question missing from the bank", () => {
-    const { settings, replay } = randomQuiz(5);
-    assert.throws(() => replayQuiz(settings, replay, []), /not in the bank/);
   });
 });

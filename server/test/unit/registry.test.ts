@@ -10,8 +10,7 @@ import { REPO_ROOT } from "../support/server-process.js";
 
 describe("the mode registries", () => {
   it("list the same modes in the contract, on the server, and each mode passes the contract suite", () => {
-    // TRANSITION: quiz and war still run on the old room
-    assert.deepEqual(SERVER_MODES.map((m) => m.contract.name), MODE_NAMES.filter((m) => m !== "quiz" && m !== "war"));
+    assert.deepEqual(SERVER_MODES.map((m) => m.contract.name), MODE_NAMES);
     for (const mode of SERVER_MODES) {
       assert.equal(mode.contract, MODES[mode.contract.name as keyof typeof MODES], `${mode.contract.name}: the server runs the shared contract`);
       const suite = path.join(REPO_ROOT, "server/test/room", `${mode.contract.name}.contract.test.ts`);

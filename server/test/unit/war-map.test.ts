@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { MAP_RULES, areAdjacent, generateWarMap, nextHop, travelTicks, type WarMap } from "../../src/rooms/war/map.js";
+import { MAP_RULES, areAdjacent, generateWarMap, nextHop, travelTicks, type WarMap } from "@arena/shared/modes/war/map";
 
 const SEEDS = Array.from({ length: 300 }, (_, i) => i * 7919 + 1);
 

@@ -1,26 +1,14 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { Rng } from "@arena/shared/kit/random";
+import { botPlayerId, isBotPlayerId } from "@arena/shared/modes/war/bots";
+import { CAPTURE_RULES, NEUTRAL, advanceControl, captureGain, controlFull, type ZoneControl } from "@arena/shared/modes/war/capture";
+import { generateWarMap, nextHop, travelTicks } from "@arena/shared/modes/war/map";
+import { advanceMissions, createMissions, holdSeconds, type MissionSim } from "@arena/shared/modes/war/missions";
+import { REPUTATION_RULES, placements, reputationDelta, warStandings } from "@arena/shared/modes/war/scoring";
+import { chooseSeat, wishedFaction } from "@arena/shared/modes/war/seats";
+import { changeSeat, checkMove, createWar, stepWar, type WarEvent, type WarSettings, type WarSim } from "@arena/shared/modes/war/simulation";
+import type { MoveInput } from "@arena/shared/modes/war/state";
 import { ParticipantResult } from "../../src/persistence/match-result.js";
-import { botPlayerId, isBotPlayerId } from "../../src/rooms/war/bots.js";
-import { CAPTURE_RULES, NEUTRAL, advanceControl, captureGain, controlFull, type ZoneControl } from "../../src/rooms/war/capture.js";
-import { generateWarMap, nextHop, travelTicks } from "../../src/rooms/war/map.js";
-import { advanceMissions, createMissions, holdSeconds, type MissionSim } from "../../src/rooms/war/missions.js";
-import { logInput, replayWar, type LoggedWarInput, type WarReplayPlayer } from "../../src/rooms/war/replay.js";
-import { REPUTATION_RULES, factionId, placements, reputationDelta, warStandings } from "../../src/rooms/war/scoring.js";
-import { chooseSeat } from "../../src/rooms/war/seats.js";
-import {
-  checkMove,
-  createWar,
-  runWar,
-  stepWar,
-  stopWar,
-  warSetup,
-  type WarEvent,
-  type WarSettings,
-  type WarSim,
-  type WarTickInput,
-} from "../../src/rooms/war/simulation.js";
 
 const HZ = 20;
 const FULL = controlFull(HZ);
@@ -31,9 +19,11 @@ function settings(overrides: Partial<WarSettings> = {}): WarSettings {
 
 const humanId = (n: number) => `00000000-0000-4000-8000-${n.toString(16).padStart(12, "0")}`;
 
+const human = (seat: number) => ({ seat, playerId: humanId(seat), name: `human ${seat}` });
+
 /** Humans in every seat: nothing moves unless the test sends a move. */
 function quietWar(seed: number, s = settings()): WarSim {
-  return createWar(seed, s, Array.from({ length: s.maxPlayers }, (_, seat) => ({ seat, playerId: humanId(seat) })));
+  return createWar(seed, s, Array.from({ length: s.maxPlayers }, (_, seat) => human(seat)));
 }
 
 /** Steps `ticks` times without inputs, collecting the events. */
@@ -51,7 +41,7 @@ function walkTo(sim: WarSim, seat: number, target: number, events: WarEvent[] = 
   for (let guard = 0; sim.seats[seat]!.zone !== target; guard++) {
     assert.ok(guard < 10_000, "walk never arrived");
     const here = sim.seats[seat]!.zone;
-    const inputs: WarTickInput[] = here === -1 ? [] : [{ kind: "move", seat, to: nextHop(sim.map, here, target) }];
+    const inputs: MoveInput[] = here === -1 ? [] : [{ seat, to: nextHop(sim.map, here, target) }];
     const step = stepWar(sim, inputs);
     events.push(...step.events);
     sim = step.state;
@@ -153,7 +143,7 @@ describe("war movement", () => {
     assert.ok(ticks >= HZ, "at least a second");
     assert.equal(checkMove(sim, 0, to), null);
 
-    const step = stepWar(sim, [{ kind: "move", seat: 0, to }]);
+    const step = stepWar(sim, [{ seat: 0, to }]);
     sim = step.state;
     assert.deepEqual(step.events.filter((e) => e.type === "moved"), [{ type: "moved", seat: 0, from: home, to, arrivesAtTick: 1 + ticks }]);
     const unit = sim.seats[0]!;
@@ -182,16 +172,17 @@ describe("war movement", () => {
     assert.match(checkMove(sim, 0, 200)!, /no zone 200/);
     assert.match(checkMove(sim, 99, 0)!, /no seat/);
 
+    const seatsBefore = structuredClone(sim.seats);
     const step = stepWar(sim, [
-      { kind: "move", seat: 0, to: far },
-      { kind: "move", seat: 1, to: 200 },
+      { seat: 0, to: far },
+      { seat: 1, to: 200 },
     ]);
-    assert.deepEqual(step.state.seats, sim.seats, "nobody moved");
+    assert.deepEqual(step.state.seats, seatsBefore, "nobody moved");
     assert.deepEqual(
       step.events.filter((e) => e.type === "input-ignored").map((e) => e.type === "input-ignored" && e.input),
       [
-        { kind: "move", seat: 0, to: far },
-        { kind: "move", seat: 1, to: 200 },
+        { seat: 0, to: far },
+        { seat: 1, to: 200 },
       ],
     );
   });
@@ -279,18 +270,18 @@ describe("war bots", () => {
 
   it("leave when a human takes their seat, and come back (as the same participant) when the human leaves", () => {
     const s = settings({ maxPlayers: 4 });
-    let sim = createWar(8, s, [{ seat: 0, playerId: humanId(0) }]);
+    let sim = createWar(8, s, [human(0)]);
     sim = idle(sim, 3 * HZ);
-    const before = sim.seats[1]!;
+    const before = { ...sim.seats[1]! };
     const botIndex = before.occupant;
 
-    const join = stepWar(sim, [{ kind: "join", seat: 1, playerId: humanId(1) }]);
-    sim = join.state;
-    assert.deepEqual(join.events.filter((e) => e.type === "seat-taken"), [{ type: "seat-taken", seat: 1, playerId: humanId(1), isBot: false }]);
+    const joined: WarEvent[] = [];
+    assert.equal(changeSeat(sim, { seat: 1, human: { playerId: humanId(1), name: "late" } }, joined), null);
+    assert.deepEqual(joined, [{ type: "seat-taken", seat: 1, playerId: humanId(1), isBot: false }]);
     const bot = sim.participants[botIndex]!;
     assert.deepEqual([bot.playerId, bot.active, bot.leftTick], [botPlayerId(1), false, sim.tick]);
-    const human = sim.participants[sim.seats[1]!.occupant]!;
-    assert.deepEqual([human.playerId, human.isBot, human.faction, human.joinedTick], [humanId(1), false, 1, sim.tick]);
+    const newcomer = sim.participants[sim.seats[1]!.occupant]!;
+    assert.deepEqual([newcomer.playerId, newcomer.name, newcomer.isBot, newcomer.faction, newcomer.joinedTick], [humanId(1), "late", false, 1, sim.tick]);
     if (before.zone !== -1) assert.equal(sim.seats[1]!.zone, before.zone, "the human takes over the unit where it stands");
     else assert.equal(sim.seats[1]!.to, before.to, "…or where it walks");
 
@@ -300,7 +291,7 @@ describe("war bots", () => {
     assert.ok(!events.some((e) => e.type === "moved" && e.seat === 1), "no bot decisions for a human's seat");
 
     const count = sim.participants.length;
-    sim = stepWar(sim, [{ kind: "leave", seat: 1 }]).state;
+    assert.equal(changeSeat(sim, { seat: 1, human: null }), null);
     assert.equal(sim.participants.length, count, "the seat's bot comes back, no new participant");
     assert.equal(sim.seats[1]!.occupant, botIndex);
     assert.deepEqual([sim.participants[botIndex]!.active, sim.participants[botIndex]!.leftTick], [true, null]);
@@ -310,26 +301,24 @@ describe("war bots", () => {
   });
 
   it("ignore seat changes that make no sense", () => {
-    const sim = createWar(8, settings(), [{ seat: 0, playerId: humanId(0) }]);
-    const step = stepWar(sim, [
-      { kind: "join", seat: 0, playerId: humanId(5) },
-      { kind: "join", seat: 2, playerId: humanId(0) },
-      { kind: "leave", seat: 1 },
-      { kind: "leave", seat: 42 },
-    ]);
-    assert.deepEqual(
-      step.events.filter((e) => e.type === "input-ignored").map((e) => e.type === "input-ignored" && e.reason),
-      ["seat 0 is held by a human", `player ${humanId(0)} already holds seat 0`, "seat 1 is already played by its bot", "no seat 42"],
-    );
-    const seating = (w: WarSim) => w.participants.map((p) => [p.playerId, p.seat, p.active, p.leftTick]);
-    assert.deepEqual(seating(step.state), seating(sim));
-    assert.deepEqual(step.state.seats.map((seat) => seat.occupant), sim.seats.map((seat) => seat.occupant));
+    const sim = createWar(8, settings(), [human(0)]);
+    const before = structuredClone(sim);
+    const events: WarEvent[] = [];
+    const reasons = [
+      { seat: 0, human: { playerId: humanId(5), name: "five" } },
+      { seat: 2, human: { playerId: humanId(0), name: "again" } },
+      { seat: 1, human: null },
+      { seat: 42, human: null },
+    ].map((change) => changeSeat(sim, change, events));
+    assert.deepEqual(reasons, ["seat 0 is held by a human", `player ${humanId(0)} already holds seat 0`, "seat 1 is already played by its bot", "no seat 42"]);
+    assert.deepEqual(events, []);
+    assert.deepEqual(sim, before, "nothing changed");
   });
 });
 
 describe("war end", () => {
   it("ends at the time limit", () => {
-    const sim = runWar(quietWar(1, settings({ timeLimitS: 5 })), new Map(), 100_000);
+    const sim = idle(quietWar(1, settings({ timeLimitS: 5 })), 100_000);
     assert.equal(sim.over, true);
     assert.equal(sim.tick, 5 * HZ);
     assert.equal(sim.endReason, "time-limit");
@@ -352,11 +341,12 @@ describe("war end", () => {
       assert.equal(p.placement, p.faction === "red" ? 1 : 2, "players are placed with their faction");
       assert.ok(p.faction === "red" ? p.reputationDelta >= REPUTATION_RULES.win : p.reputationDelta <= 0);
     }
-    assert.equal(stepWar(sim, [{ kind: "move", seat: 1, to: 0 }]).state, sim, "a finished war does not change");
+    const over = structuredClone(sim);
+    assert.deepEqual(stepWar(sim, [{ seat: 1, to: 0 }]), { state: over, events: [] }, "a finished war does not change");
   });
 
   it("is a draw when the factions reach the limit together", () => {
-    const sim = runWar(quietWar(3, settings({ scoreLimit: 5 })), new Map(), 100_000);
+    const sim = idle(quietWar(3, settings({ scoreLimit: 5 })), 100_000);
     assert.equal(sim.endReason, "score-limit");
     assert.equal(sim.tick, 5 * HZ);
     const standings = warStandings(sim);
@@ -366,13 +356,14 @@ describe("war end", () => {
   });
 
   it("ends as abandoned when every human has left; leavers lose reputation, bots none", () => {
-    let sim = createWar(4, settings(), [{ seat: 0, playerId: humanId(0) }]);
+    let sim = createWar(4, settings(), [human(0)]);
     sim = idle(sim, HZ);
-    sim = stepWar(sim, [{ kind: "leave", seat: 0 }]).state;
+    assert.equal(changeSeat(sim, { seat: 0, human: null }), null);
+    sim = idle(sim, 1);
     assert.equal(sim.endReason, "abandoned");
     const standings = warStandings(sim);
-    const human = standings.participants.find((p) => p.playerId === humanId(0))!;
-    assert.deepEqual([human.leftEarly, human.reputationDelta], [true, REPUTATION_RULES.leftEarly]);
+    const leaver = standings.participants.find((p) => p.playerId === humanId(0))!;
+    assert.deepEqual([leaver.leftEarly, leaver.reputationDelta], [true, REPUTATION_RULES.leftEarly]);
     assert.ok(standings.participants.filter((p) => p.isBot).every((p) => p.reputationDelta === 0));
     assert.equal(standings.participants.length, 5, "four seats' bots and the human who left");
   });
@@ -398,87 +389,26 @@ describe("war scoring and seats", () => {
   });
 
   it("seats a joining human in the chosen faction, or the one with the fewest humans", () => {
-    const empty = [null, null, null, null];
-    assert.deepEqual(chooseSeat(empty, 2, null), { seat: 0, faction: 0, fellBack: false });
-    assert.deepEqual(chooseSeat(["a", null, null, null], 2, null), { seat: 1, faction: 1, fellBack: false });
-    assert.deepEqual(chooseSeat(["a", null, null, null], 2, 0), { seat: 2, faction: 0, fellBack: false });
-    assert.deepEqual(chooseSeat(["a", null, "b", null], 2, 0), { seat: 1, faction: 1, fellBack: true }, "red is full");
-    assert.deepEqual(chooseSeat(["a", "b", null, null, null, null], 3, null), { seat: 2, faction: 2, fellBack: false });
-    assert.equal(chooseSeat(["a", "b"], 2, 1), null);
-  });
-});
-
-/**
- * Plays a war the way the room does: humans at the start, random valid moves for human seats,
- * a human joining into a bot's seat and one leaving, every input logged; returns what the room stores.
- */
-function playLogged(seed: number, s: WarSettings, stopAtTick?: number) {
-  const rng = new Rng(seed ^ 0x5eed);
-  let sim = createWar(seed, s, [
-    { seat: 0, playerId: humanId(0) },
-    { seat: 1, playerId: humanId(1) },
-  ]);
-  const roster: WarReplayPlayer[] = sim.participants.map((p) => ({
-    playerId: p.playerId,
-    name: p.playerId,
-    isBot: p.isBot,
-    faction: factionId(p.faction),
-    seat: p.seat,
-    joinTick: 0,
-  }));
-  const inputs: LoggedWarInput[] = [];
-  while (!sim.over && (stopAtTick === undefined || sim.tick < stopAtTick)) {
-    const tick = sim.tick + 1;
-    const tickInputs: WarTickInput[] = [];
-    if (tick === 100) tickInputs.push({ kind: "join", seat: 3, playerId: humanId(3) });
-    if (tick === 400) tickInputs.push({ kind: "leave", seat: 1 });
-    for (const seat of sim.seats) {
-      const occupant = sim.participants[seat.occupant]!;
-      if (occupant.isBot || seat.zone === -1 || rng.float() > 0.05) continue;
-      tickInputs.push({ kind: "move", seat: seat.index, to: rng.pick(sim.map.zones[seat.zone]!.neighbours) });
-    }
-    for (const input of tickInputs) inputs.push(logInput(tick, input));
-    const step = stepWar(sim, tickInputs);
-    sim = step.state;
-    for (const event of step.events) {
-      if (event.type !== "seat-taken") continue;
-      roster.push({ playerId: event.playerId, name: event.playerId, isBot: event.isBot, faction: factionId(sim.seats[event.seat]!.faction), seat: event.seat, joinTick: tick });
-    }
-  }
-  return { sim, replay: { players: roster, inputs, endTick: sim.tick } };
-}
-
-describe("war determinism and replay", () => {
-  it("gives the identical war for the same seed and input log, and another map for another seed", () => {
-    const s = settings({ maxPlayers: 6, timeLimitS: 60 });
-    const a = playLogged(9, s);
-    const b = playLogged(9, s);
-    assert.deepEqual(a.sim, b.sim);
-    assert.deepEqual(a.replay, b.replay);
-    assert.ok(a.replay.inputs.length > 20);
-    assert.notDeepEqual(warSetup(9, s).map, warSetup(10, s).map);
+    /** `holders[s]`: the human in seat s, or null (an empty seat, or a bot's). */
+    const pick = (holders: Array<string | null>, factions: number, requested: number | null) => {
+      const free = holders.flatMap((holder, seat) => (holder === null ? [seat] : []));
+      const taken = holders.flatMap((holder, seat) => (holder === null ? [] : [{ seat }]));
+      return chooseSeat(free, taken, factions, requested);
+    };
+    assert.equal(pick([null, null, null, null], 2, null), 0);
+    assert.equal(pick(["a", null, null, null], 2, null), 1);
+    assert.equal(pick(["a", null, null, null], 2, 0), 2);
+    assert.equal(pick(["a", null, "b", null], 2, 0), 1, "red is full: blue");
+    assert.equal(pick(["a", "b", null, null, null, null], 3, null), 2);
+    assert.equal(pick(["a", "b"], 2, 1), null);
   });
 
-  it("replays a logged war to exactly the standings it ended with", () => {
-    for (const [seed, s] of [
-      [31, settings({ maxPlayers: 6, timeLimitS: 60, scoreLimit: 120 })],
-      [32, settings({ factions: 3, maxPlayers: 6, timeLimitS: 45 })],
-    ] as const) {
-      const { sim, replay } = playLogged(seed, s);
-      assert.ok(sim.over);
-      const stored = warStandings(sim);
-      // what the database holds is JSON: replay from a JSON round trip
-      const fromDatabase = JSON.parse(JSON.stringify({ settings: s, replay }));
-      assert.deepEqual(replayWar(seed, fromDatabase.settings, fromDatabase.replay), stored);
-      assert.ok(stored.participants.some((p) => p.leftEarly) && stored.participants.some((p) => p.isBot));
-    }
-  });
-
-  it("replays a war stopped from outside (server shutdown) at the tick it stopped", () => {
-    const s = settings({ maxPlayers: 4, timeLimitS: 60 });
-    const { sim, replay } = playLogged(33, s, 500);
-    const stopped = stopWar(sim, "shutdown");
-    assert.equal(stopped.endReason, "shutdown");
-    assert.deepEqual(replayWar(33, s, { ...replay, stoppedBecause: "shutdown" }), warStandings(stopped));
+  it("reads the wished faction from a player's join options", () => {
+    assert.equal(wishedFaction({ faction: "blue" }, 2), 1);
+    assert.equal(wishedFaction({ faction: "green" }, 3), 2);
+    assert.equal(wishedFaction({ faction: "green" }, 2), null, "not a faction of this war");
+    assert.equal(wishedFaction({}, 2), null);
+    assert.equal(wishedFaction(undefined, 2), null);
+    assert.equal(wishedFaction({ faction: 1 }, 2), null);
   });
 });

@@ -35,6 +35,10 @@ export const ErrorCode = {
   Internal: "INTERNAL",
   /** HTTP: the request body is larger than the route accepts. */
   PayloadTooLarge: "PAYLOAD_TOO_LARGE",
+  /** Turn-based modes: it is another player's turn. */
+  NotYourTurn: "NOT_YOUR_TURN",
+  /** Dice: the bid does not beat the last one, or no bid is there to call. */
+  InvalidBid: "INVALID_BID",
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

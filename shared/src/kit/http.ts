@@ -15,13 +15,18 @@ function queryInt(min: number, max: number) {
   return z.pipe(z.coerce.number(), z.int().check(z.minimum(min), z.maximum(max)));
 }
 
-/** Query of `GET /leaderboards/:mode`: one season's board (the current one when left out). */
-export const LeaderboardQuery = z.strictObject({
-  /** total: sum of scores; best: best single match; wins: first places; rating: skill rating (ordinal); reputation: reputation (all seasons). */
-  by: z._default(z.enum(["total", "best", "wins", "rating", "reputation"]), "total"),
-  season: z.optional(SeasonParam),
+/** A page of a list: at most 100 entries, from `offset`. */
+const PAGE = {
   limit: z._default(queryInt(1, 100), 20),
   offset: z._default(queryInt(0, 10_000), 0),
+};
+
+/** Query of `GET /leaderboards/:mode`: one season's board (the current one when left out). */
+export const LeaderboardQuery = z.strictObject({
+  /** total: sum of scores; best: best single match; wins: first places; rating: skill rating (ordinal); reputation: reputation (kept across seasons). */
+  by: z._default(z.enum(["total", "best", "wins", "rating", "reputation"]), "total"),
+  season: z.optional(SeasonParam),
+  ...PAGE,
 });
 export type LeaderboardQuery = z.output<typeof LeaderboardQuery>;
 
@@ -131,4 +136,33 @@ export interface GuestAuthResponse {
   playerId: string;
   name: string;
   expiresAt: string;
+}
+
+/** Query of `GET /rooms`: live rooms, newest first. */
+export const RoomsQuery = z.strictObject({
+  mode: z.optional(ModeNameParam),
+  phase: z.optional(z.enum(["lobby", "running", "ended"])),
+  ...PAGE,
+});
+export type RoomsQuery = z.output<typeof RoomsQuery>;
+
+/** A live room as `GET /rooms` lists it, from the room listings of every node. */
+export interface RoomSummary {
+  roomId: string;
+  mode: string;
+  /** lobby: waiting for players; running: the match is on (spectate it); ended: showing the result. */
+  phase: "lobby" | "running" | "ended";
+  /** Humans in the room (seats reserved included) and seats in the match. */
+  players: number;
+  seats: number;
+  spectators: number;
+  /** When the match left its lobby; null before. */
+  startedAt: string | null;
+}
+
+export interface RoomsResponse {
+  rooms: RoomSummary[];
+  total: number;
+  limit: number;
+  offset: number;
 }

@@ -211,6 +211,41 @@ export function modeContract<M extends ModeName>(fixture: ModeFixture<M>): void 
       });
     }
 
+    it("lets a spectator watch to the end without a seat: no say in the match, nothing hidden, not in the results", async () => {
+      const rooms = [] as Array<RoomOf<M>>;
+      for (let i = 0; i < fixture.humans; i++) rooms.push(await join(`watched-${i}`));
+      await rooms[0]!.waitFor(() => fixture.running(rooms[0]!), 30_000);
+      const watcher = await server.player("watcher");
+      const spectator = (await watcher.spectate(rooms[0]!.roomId, fixture.mode)) as unknown as RoomOf<M>;
+      assert.equal(spectator.spectator, true);
+      const view = new RawView(contract.state, framesOf(spectator.sessionId));
+      await spectator.waitFor(() => fixture.running(spectator), 10_000);
+      const errors: ErrorPayload[] = [];
+      spectator.onError((e) => errors.push(e));
+      const [type] = Object.keys(contract.messages);
+      spectator.room.send(type!, {});
+      const deadline = Date.now() + 3000;
+      while (errors.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      assert.deepEqual(errors.map((e) => e.code), [ErrorCode.NotParticipant]);
+      const [ended, watched] = await Promise.all([
+        rooms[0]!.next("finished" as never, 60_000) as Promise<{ matchId: string }>,
+        spectator.next("finished" as never, 60_000) as Promise<{ matchId: string }>,
+      ]);
+      assert.equal(watched.matchId, ended.matchId, "the spectator saw the same match end");
+      // every player, and every field the spectator decoded, as a player has it (a player has its own hidden fields too)
+      const seen = JSON.parse(JSON.stringify(spectator.state.toJSON()))[contract.playersField] as Record<string, Record<string, unknown>>;
+      const played = JSON.parse(JSON.stringify(rooms[0]!.state.toJSON()))[contract.playersField] as Record<string, Record<string, unknown>>;
+      assert.deepEqual(Object.keys(seen).sort(), Object.keys(played).sort(), "the spectator sees every player");
+      for (const [key, entry] of Object.entries(seen)) {
+        for (const [field, value] of Object.entries(entry)) assert.deepEqual(value, played[key]![field], `${key}.${field} as the players see it`);
+      }
+      if (fixture.leak) assert.equal(view.firstLeak((decoded, messages) => fixture.leak!(decoded, messages, spectator.sessionId)), null);
+      await server.results.flush(5000);
+      const participants = await server.database.db.select().from(matchParticipants).where(eq(matchParticipants.matchId, ended.matchId));
+      assert.ok(participants.every((p) => p.displayName !== "watcher"), "a spectator is no participant");
+      await Promise.all([...rooms, spectator].map((r) => r.leave()));
+    });
+
     it("ends a running match as aborted when the node drains, and stores it", async () => {
       const rooms = [] as Array<RoomOf<M>>;
       for (let i = 0; i < fixture.humans; i++) rooms.push(await join(`drain-${i}`));

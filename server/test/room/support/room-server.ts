@@ -15,6 +15,7 @@ import { loadConfig, type Config } from "../../../src/config.js";
 import { roomCensus } from "../../../src/kit/census.js";
 import type { RoomServices } from "../../../src/kit/services.js";
 import { defineModeRooms } from "../../../src/modes/rooms.js";
+import { placeRooms } from "../../../src/kit/spectator-room.js";
 import { Metrics } from "../../../src/observability/metrics.js";
 import { createLogger } from "../../../src/observability/logger.js";
 import { openDatabase, type Database } from "../../../src/persistence/database.js";
@@ -69,6 +70,7 @@ export async function startRoomServer(env: Record<string, string> = {}): Promise
     transport: new WebSocketTransport({ server: httpServer, maxPayload: config.limits.maxMessageBytes }),
     greet: false,
     gracefullyShutdown: false,
+    selectProcessIdToCreateRoom: placeRooms(),
   });
   const port = await freePort();
   await server.listen(port, "127.0.0.1");

@@ -1,10 +1,11 @@
 import { schema, t, type SchemaType } from "@colyseus/schema";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { ErrorCode } from "../../kit/errors.js";
+import { int, intWithDefault } from "../../kit/common.js";
 import { defineContract, payload } from "../../kit/contract.js";
+import { QUIZ_ROOM, QuizMessage, QuizServerMessage } from "./names.js";
 
-/** Room name of the quiz mode. */
-export const QUIZ_ROOM = "quiz" as const;
+export * from "./names.js";
 
 /** Bounds of what a quiz can be created with. */
 export const QUIZ_LIMITS = {
@@ -17,45 +18,21 @@ export const QUIZ_LIMITS = {
 /** The `category` option that draws questions from every category. */
 export const QUIZ_ANY_CATEGORY = "any" as const;
 
-/** Client → server message types of a quiz room. */
-export const QuizMessage = {
-  /** An answer to the open round: an option index (choice) or a number in the question's range. */
-  Answer: "answer",
-} as const;
-
-/** Server → client message types of a quiz room (besides the shared `error`). */
-export const QuizServerMessage = {
-  /**
-   * Sent to everyone when a round opens: the question's public fields (never the answer), for
-   * clients that do not decode the state (bots, load generators, other engines).
-   */
-  Question: "question",
-  /** Sent to everyone when a round closes: the correct answer and every player's outcome. */
-  RoundResult: "round_result",
-  /** Sent once when the quiz ends: the final standings. */
-  Finished: "finished",
-} as const;
-
 /** Options a client may pass to join or create a quiz. Unknown keys are dropped. */
 export const QuizJoinOptions = z
   .object({
     /** The quiz starts (after a short join window) once this many players are in. */
-    minPlayers: z.number().int().min(QUIZ_LIMITS.minPlayers).max(QUIZ_LIMITS.maxPlayers).default(2),
+    minPlayers: intWithDefault(QUIZ_LIMITS.minPlayers, QUIZ_LIMITS.maxPlayers, 2),
     /** The quiz starts at once when this many players are in. */
-    maxPlayers: z.number().int().min(QUIZ_LIMITS.minPlayers).max(QUIZ_LIMITS.maxPlayers).default(8),
-    rounds: z.number().int().min(QUIZ_LIMITS.minRounds).max(QUIZ_LIMITS.maxRounds).default(5),
+    maxPlayers: intWithDefault(QUIZ_LIMITS.minPlayers, QUIZ_LIMITS.maxPlayers, 8),
+    rounds: intWithDefault(QUIZ_LIMITS.minRounds, QUIZ_LIMITS.maxRounds, 5),
     /** A question category (e.g. "geography"), or "any" for a mix of all categories. */
-    category: z
-      .string()
-      .trim()
-      .toLowerCase()
-      .regex(/^[a-z][a-z0-9_-]{0,31}$/, "category must be a lowercase word such as geography")
-      .default(QUIZ_ANY_CATEGORY),
+    category: z._default(
+      z.string().check(z.trim(), z.toLowerCase(), z.regex(/^[a-z][a-z0-9_-]{0,31}$/, "category must be a lowercase word such as geography")),
+      QUIZ_ANY_CATEGORY,
+    ),
   })
-  .refine((options) => options.minPlayers <= options.maxPlayers, {
-    message: "minPlayers must not exceed maxPlayers",
-    path: ["minPlayers"],
-  });
+  .check(z.refine((options) => options.minPlayers <= options.maxPlayers, { error: "minPlayers must not exceed maxPlayers", path: ["minPlayers"] }));
 /** What a client sends (defaults optional). */
 export type QuizJoinOptionsInput = z.input<typeof QuizJoinOptions>;
 /** What the server works with after validation. */
@@ -65,24 +42,22 @@ export type QuizJoinOptions = z.output<typeof QuizJoinOptions>;
  * One answer. `round` names the round it is meant for, so an answer that arrives after its
  * round closed is refused instead of landing in the next one.
  */
-export const QuizAnswer = z
-  .object({
-    round: z.number().int().min(1).max(QUIZ_LIMITS.maxRounds),
-    /** Choice questions: the option index. Number questions: the picked number, inside the range. */
-    answer: z.number(),
-  })
-  .strict();
-export type QuizAnswer = z.infer<typeof QuizAnswer>;
+export const QuizAnswer = z.strictObject({
+  round: int(1, QUIZ_LIMITS.maxRounds),
+  /** Choice questions: the option index. Number questions: the picked number, inside the range. */
+  answer: z.number(),
+});
+export type QuizAnswer = z.output<typeof QuizAnswer>;
 
 export const QuizQuestionKind = z.enum(["choice", "number"]);
-export type QuizQuestionKind = z.infer<typeof QuizQuestionKind>;
+export type QuizQuestionKind = z.output<typeof QuizQuestionKind>;
 
 /**
  * waiting_for_players → players_joining (join window) → question ⇄ reveal (per round) → finished.
  * `players_joining` falls back to `waiting_for_players` when players leave below the minimum.
  */
 export const QuizStatus = z.enum(["waiting_for_players", "players_joining", "question", "reveal", "finished"]);
-export type QuizStatus = z.infer<typeof QuizStatus>;
+export type QuizStatus = z.output<typeof QuizStatus>;
 
 /**
  * The current question as clients see it. While the answer window is open only the public fields
@@ -190,7 +165,7 @@ export interface QuizStanding {
 /** Payload of the `finished` message. */
 export interface QuizFinishedPayload {
   matchId: string;
-  /** "aborted" when every player left before the last round. */
+  /** "aborted" when every player left, or a drain stopped the quiz, before its last round. */
   status: "completed" | "aborted";
   roundsPlayed: number;
   standings: QuizStanding[];

@@ -1,10 +1,11 @@
 import { schema, t, type SchemaType } from "@colyseus/schema";
-import { z } from "zod";
+import * as z from "zod/mini";
+import { int } from "../../kit/common.js";
 import { ErrorCode } from "../../kit/errors.js";
 import { defineContract, payload } from "../../kit/contract.js";
+import { NO_ZONE, WAR_ROOM, WarMessage, WarServerMessage } from "./names.js";
 
-/** Room name of the faction war mode. */
-export const WAR_ROOM = "war" as const;
+export * from "./names.js";
 
 /** The factions a war can have, in seat order: a war of two uses the first two. */
 export const WAR_FACTIONS = [
@@ -13,8 +14,10 @@ export const WAR_FACTIONS = [
   { id: "green", name: "Green", color: "#43a047" },
 ] as const;
 
-export const WarFactionId = z.enum(["red", "blue", "green"]);
-export type WarFactionId = z.infer<typeof WarFactionId>;
+/** Faction ids in seat order: index f is the faction of seats f, f + factions, … */
+export const WAR_FACTION_IDS = ["red", "blue", "green"] as const;
+export const WarFactionId = z.enum(WAR_FACTION_IDS);
+export type WarFactionId = z.output<typeof WarFactionId>;
 
 /** Bounds of what a war can be created with. */
 export const WAR_LIMITS = {
@@ -30,37 +33,12 @@ export const WAR_LIMITS = {
   maxZones: 9,
 } as const;
 
-/** Zone id meaning "none": a player in transit is in no zone; a player standing still has no destination. */
-export const NO_ZONE = 255;
-
-/** Client → server message types of a war room. */
-export const WarMessage = {
-  /** Walk to an adjacent zone. */
-  Move: "move",
-} as const;
-
-/** Server → client message types of a war room (besides the shared `error`). */
-export const WarServerMessage = {
-  /**
-   * Sent to a player when they take a seat: the roads with their walking times, their faction and
-   * where their unit stands, for clients that do not decode the state (bots, load generators).
-   */
-  Map: "map",
-  /** Sent to a player when their unit arrives in a zone after a walk. */
-  Arrived: "arrived",
-  /** Sent once when the match ends: faction standings and every player's part. */
-  Finished: "finished",
-} as const;
-
 /** A limit a match may lower: 0 or left out means the server's own limit. */
 const lowerLimit = (min: number, max: number) =>
-  z
-    .number()
-    .int()
-    .min(0)
-    .max(max)
-    .refine((limit) => limit === 0 || limit >= min, `must be 0 (the server's limit) or at least ${min}`)
-    .default(0);
+  z._default(
+    int(0, max).check(z.refine((limit) => limit === 0 || limit >= min, `must be 0 (the server's limit) or at least ${min}`)),
+    0,
+  );
 
 /**
  * Options a client may pass to join or create a war. Unknown keys are dropped.
@@ -69,51 +47,51 @@ const lowerLimit = (min: number, max: number) =>
 export const WarJoinOptions = z
   .object({
     /** Preferred faction. A full faction is not an error: the player joins the faction with the fewest humans. */
-    faction: WarFactionId.optional(),
-    factions: z.number().int().min(WAR_LIMITS.minFactions).max(WAR_LIMITS.maxFactions).default(2),
+    faction: z.optional(WarFactionId),
+    factions: z._default(int(WAR_LIMITS.minFactions, WAR_LIMITS.maxFactions), 2),
     /** Seats in the match, humans and bots together; a multiple of `factions`. */
-    maxPlayers: z.number().int().min(WAR_LIMITS.minPlayers).max(WAR_LIMITS.maxPlayers).default(6),
+    maxPlayers: z._default(int(WAR_LIMITS.minPlayers, WAR_LIMITS.maxPlayers), 6),
     scoreLimit: lowerLimit(WAR_LIMITS.minScoreLimit, WAR_LIMITS.maxScoreLimit),
     /** Seconds. */
     timeLimit: lowerLimit(WAR_LIMITS.minTimeLimitS, WAR_LIMITS.maxTimeLimitS),
   })
-  .superRefine((options, ctx) => {
-    if (options.maxPlayers % options.factions !== 0) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["maxPlayers"],
-        message: `maxPlayers must be a multiple of factions (${options.factions})`,
-      });
-    }
-    if (options.faction && WarFactionId.options.indexOf(options.faction) >= options.factions) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["faction"],
-        message: `a war of ${options.factions} factions has ${WarFactionId.options.slice(0, options.factions).join(", ")}`,
-      });
-    }
-  });
+  .check(
+    z.superRefine((options, ctx) => {
+      if (options.maxPlayers % options.factions !== 0) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["maxPlayers"],
+          message: `maxPlayers must be a multiple of factions (${options.factions})`,
+        });
+      }
+      if (options.faction && WAR_FACTION_IDS.indexOf(options.faction) >= options.factions) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["faction"],
+          message: `a war of ${options.factions} factions has ${WAR_FACTION_IDS.slice(0, options.factions).join(", ")}`,
+        });
+      }
+    }),
+  );
 /** What a client sends (defaults optional). */
 export type WarJoinOptionsInput = z.input<typeof WarJoinOptions>;
 /** What the server works with after validation. */
 export type WarJoinOptions = z.output<typeof WarJoinOptions>;
 
 /** Walk from the current zone to an adjacent one. Zone ids out of the map get `INVALID_MOVE`. */
-export const WarMove = z
-  .object({
-    to: z.number().int().min(0).max(NO_ZONE),
-  })
-  .strict();
-export type WarMove = z.infer<typeof WarMove>;
+export const WarMove = z.strictObject({
+  to: int(0, NO_ZONE),
+});
+export type WarMove = z.output<typeof WarMove>;
 
 export const WarPhase = z.enum(["waiting", "playing", "finished"]);
-export type WarPhase = z.infer<typeof WarPhase>;
+export type WarPhase = z.output<typeof WarPhase>;
 
 export const WarMissionKind = z.enum(["capture", "hold", "dominate"]);
-export type WarMissionKind = z.infer<typeof WarMissionKind>;
+export type WarMissionKind = z.output<typeof WarMissionKind>;
 
 export const WarEndReason = z.enum(["score-limit", "time-limit", "abandoned", "shutdown"]);
-export type WarEndReason = z.infer<typeof WarEndReason>;
+export type WarEndReason = z.output<typeof WarEndReason>;
 
 /**
  * A zone of the map. `id`, `name`, `x`, `y` (0..100, for drawing) and `neighbours` never change;

@@ -1,5 +1,6 @@
 /** Quiz: status and countdown, the question with answer buttons or a number field, scores, and the reveal. */
-import type { QuizFinishedPayload, QuizQuestionView, QuizRoom, QuizRoundResultPayload, QuizState } from "@arena/client-sdk";
+import type { QuizRoom } from "@arena/client-sdk";
+import type { QuizFinishedPayload, QuizQuestionView, QuizRoundResultPayload, QuizState } from "@arena/shared/modes/quiz/contract";
 import { bar, h, hudItem, hudValue, ordinal, rebuild, seconds, setBar, setText, table, titledCard, type Child } from "../../dom.js";
 import { resultPanel, watchRoom, type ModeView, type ViewContext } from "../../view.js";
 

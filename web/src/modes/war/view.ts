@@ -1,5 +1,6 @@
 /** War: the zones as an SVG map (roads, owners, control, presence, units) with factions, missions and players beside it. */
-import { NO_ZONE, WAR_FACTIONS, type WarFinishedPayload, type WarPlayer, type WarRoom, type WarState, type WarZone } from "@arena/client-sdk";
+import type { WarRoom } from "@arena/client-sdk";
+import { NO_ZONE, WAR_FACTIONS, type WarFinishedPayload, type WarPlayer, type WarState, type WarZone } from "@arena/shared/modes/war/contract";
 import { attrs, bar, h, hudItem, hudValue, ordinal, rebuild, s, setText, table, titledCard } from "../../dom.js";
 import { resultPanel, watchRoom, type ModeView, type ViewContext } from "../../view.js";
 

@@ -2,8 +2,8 @@
  * Missions: seeded objectives per faction, worth bonus points. Pure: generated from the seed and
  * map, advanced from the zones' state each tick.
  */
-import type { WarMissionKind } from "@arena/shared";
-import { Rng } from "@arena/shared/kit/random";
+import { Rng } from "../../kit/random.js";
+import type { WarMissionKind } from "./contract.js";
 import type { WarMap } from "./map.js";
 
 export const MISSION_RULES = {

@@ -1,18 +1,17 @@
 /**
- * Mirrors the pure simulation into the synchronized schema state. Values are written only when they
- * change (the schema then sends nothing), and fast-moving values are coarse on the wire (control in
- * percent, time in whole seconds, walks as start + duration), so a quiet tick costs no bytes.
+ * The war as clients see it. Values are written only when they change (the schema then sends
+ * nothing), and fast-moving values are coarse on the wire (control in percent, time in whole
+ * seconds, walks as start + duration), so a quiet tick costs no bytes.
  */
-import { NO_ZONE, WAR_FACTIONS, WarFaction, WarMission, WarPlayer, WarState, WarZone, type WarPhase } from "@arena/shared";
+import type { Projection } from "../../kit/projection.js";
 import { NEUTRAL } from "./capture.js";
-import type { WarMap } from "./map.js";
-import { describeMission, missionProgressForDisplay, type MissionSim } from "./missions.js";
-import { contribution, factionId } from "./scoring.js";
+import { NO_ZONE, WAR_FACTIONS, WarFaction, WarMission, WarPlayer, WarState, WarZone } from "./contract.js";
+import { describeMission, missionProgressForDisplay } from "./missions.js";
+import type { WarMatch } from "./rules.js";
+import { contribution, factionId, warStandings } from "./scoring.js";
 import { factionOfSeat } from "./seats.js";
-import type { ParticipantSim, WarSettings, WarSim } from "./simulation.js";
-
-/** How the room knows the player in a seat: state key, display name, and whether their client is connected. */
-export type Identify = (participant: ParticipantSim) => { key: string; name: string; connected: boolean };
+import { warSetup } from "./simulation.js";
+import type { WarSettings } from "./state.js";
 
 const wireZone = (zone: number) => (zone < 0 ? NO_ZONE : zone);
 const wireFaction = (faction: number) => (faction === NEUTRAL ? "" : factionId(faction));
@@ -22,18 +21,22 @@ function setIfChanged<T extends object, K extends keyof T>(target: T, key: K, va
   if (target[key] !== value) target[key] = value;
 }
 
-export class WarStateSync {
-  readonly state = new WarState();
-  /** State key of the player shown in each seat. */
-  private readonly seatKeys: Array<string | undefined> = [];
+/** The entry of `key` in the players map, created if missing. */
+function playerAt(state: WarState, key: string): WarPlayer {
+  let player = state.players.get(key);
+  if (!player) state.players.set(key, (player = new WarPlayer()));
+  return player;
+}
 
-  constructor(
-    matchId: string,
-    private readonly settings: WarSettings,
-    private readonly map: WarMap,
-    missions: readonly MissionSim[],
-  ) {
-    const state = this.state;
+/** Removes the players whose key is not in `keys`. */
+function keepOnly(state: WarState, keys: ReadonlySet<string>): void {
+  if (state.players.size > keys.size) for (const key of [...state.players.keys()]) if (!keys.has(key)) state.players.delete(key);
+}
+
+export const warProjection: Projection<WarSettings, WarMatch, WarState> = {
+  create(seed, settings, matchId) {
+    const { map, missions } = warSetup(seed, settings);
+    const state = new WarState();
     state.matchId = matchId;
     state.maxPlayers = settings.maxPlayers;
     state.scoreLimit = settings.scoreLimit;
@@ -67,42 +70,32 @@ export class WarStateSync {
         }),
       );
     }
-  }
+    return state;
+  },
 
-  get phase(): WarPhase {
-    return this.state.phase;
-  }
+  /** The humans waiting in the lobby, each on their faction's home zone. */
+  lobby(state, lobby) {
+    const factions = state.factions.length;
+    const humans = new Array<number>(factions).fill(0);
+    const keys = new Set<string>();
+    for (const seat of lobby.seats) {
+      const faction = factionOfSeat(seat.seat, factions);
+      humans[faction]!++;
+      keys.add(seat.key);
+      const player = playerAt(state, seat.key);
+      setIfChanged(player, "name", seat.name);
+      setIfChanged(player, "faction", factionId(faction));
+      setIfChanged(player, "zone", state.factions[faction]!.home);
+      setIfChanged(player, "connected", seat.connected);
+    }
+    keepOnly(state, keys);
+    state.factions.forEach((faction, f) => setIfChanged(faction, "humans", humans[f]!));
+  },
 
-  set phase(phase: WarPhase) {
-    this.state.phase = phase;
-  }
-
-  /** A human waiting in the lobby, shown on their faction's home zone. */
-  showLobbyPlayer(key: string, name: string, seat: number): void {
-    const faction = factionOfSeat(seat, this.settings.factions);
-    this.state.players.set(
-      key,
-      new WarPlayer().assign({ name, faction: factionId(faction), zone: this.map.homes[faction]! }),
-    );
-    this.seatKeys[seat] = key;
-    this.state.factions[faction]!.humans++;
-  }
-
-  hideLobbyPlayer(key: string, seat: number): void {
-    this.state.players.delete(key);
-    this.seatKeys[seat] = undefined;
-    this.state.factions[factionOfSeat(seat, this.settings.factions)]!.humans--;
-  }
-
-  setConnected(key: string, connected: boolean): void {
-    const player = this.state.players.get(key);
-    if (player) player.connected = connected;
-  }
-
-  /** Copies what players see of the simulation into the state. */
-  sync(sim: WarSim, identify: Identify): void {
-    const state = this.state;
-    const hz = this.settings.tickRateHz;
+  project(state, match, context) {
+    const { sim } = match;
+    const hz = sim.settings.tickRateHz;
+    setIfChanged(state, "phase", sim.over ? "finished" : "playing");
     setIfChanged(state, "elapsedS", Math.floor(sim.tick / hz));
 
     sim.zones.forEach((zone, id) => {
@@ -116,20 +109,19 @@ export class WarStateSync {
       });
     });
 
-    const humans = new Array<number>(this.settings.factions).fill(0);
-    const bots = new Array<number>(this.settings.factions).fill(0);
+    const humans = new Array<number>(sim.settings.factions).fill(0);
+    const bots = new Array<number>(sim.settings.factions).fill(0);
+    const keys = new Set<string>();
     for (const seat of sim.seats) {
       const occupant = sim.participants[seat.occupant]!;
       (occupant.isBot ? bots : humans)[seat.faction]!++;
-      const { key, name, connected } = identify(occupant);
-      const previousKey = this.seatKeys[seat.index];
-      if (previousKey !== key) {
-        if (previousKey !== undefined) state.players.delete(previousKey);
-        state.players.set(key, new WarPlayer().assign({ name, faction: factionId(seat.faction), isBot: occupant.isBot }));
-        this.seatKeys[seat.index] = key;
-      }
-      const player = state.players.get(key)!;
-      setIfChanged(player, "connected", connected);
+      const key = context.keyOf(occupant.playerId, seat.index);
+      keys.add(key);
+      const player = playerAt(state, key);
+      setIfChanged(player, "name", occupant.name);
+      setIfChanged(player, "faction", factionId(seat.faction));
+      setIfChanged(player, "isBot", occupant.isBot);
+      setIfChanged(player, "connected", context.connected(occupant.playerId));
       setIfChanged(player, "zone", wireZone(seat.zone));
       setIfChanged(player, "from", wireZone(seat.from));
       setIfChanged(player, "to", wireZone(seat.to));
@@ -138,6 +130,8 @@ export class WarStateSync {
       // the same contribution the result stores, capped to the wire type
       setIfChanged(player, "score", Math.min(0xffff, contribution(occupant, hz)));
     }
+    // a seat that changed hands, or a player back under a new session, shows under its new key only
+    keepOnly(state, keys);
 
     sim.factions.forEach((faction, f) => {
       const view = state.factions[f]!;
@@ -154,5 +148,11 @@ export class WarStateSync {
       setIfChanged(view, "progress", Math.min(shown.progress, 0xffff));
       setIfChanged(view, "done", mission.done);
     });
-  }
-}
+
+    if (sim.over && state.endReason === "") {
+      const standings = warStandings(sim);
+      state.winner = standings.winner ?? "";
+      state.endReason = standings.reason;
+    }
+  },
+};

@@ -1,10 +1,9 @@
 /**
- * Quiz questions as the server holds them (with the hidden answers), the checks a bank row must
- * pass, what clients may see of a question, and the seeded choice of a match's questions.
- * Pure: no I/O, no clock.
+ * Quiz questions as a match plays them (with the hidden answers), what clients may see of a
+ * question, and the seeded choice of a match's questions. Pure: no I/O, no clock.
  */
-import { QUIZ_ANY_CATEGORY, type QuizQuestionKind } from "@arena/shared";
-import { Rng, deriveSeed } from "@arena/shared/kit/random";
+import { Rng, deriveSeed } from "../../kit/random.js";
+import { QUIZ_ANY_CATEGORY, type QuizQuestionKind } from "./contract.js";
 
 interface QuestionBase {
   id: string;
@@ -42,62 +41,23 @@ export interface PublicQuestion {
   maxValue: number;
 }
 
-/** A row of `quiz_questions` as drizzle returns it. */
-export interface QuestionRow {
-  id: string;
-  category: string;
-  kind: string;
-  prompt: string;
-  options: unknown;
-  correctIndex: number | null;
-  target: number | null;
-  minValue: number | null;
-  maxValue: number | null;
-}
-
-export type ParsedRow = { ok: true; question: QuizQuestion } | { ok: false; reason: string };
-
-/** At most this many options, so an option index always fits the state's int8. */
-const MAX_OPTIONS = 8;
-
-/** Turns a bank row into a question, or says why the row is unusable (the room skips such rows). */
-export function parseQuestionRow(row: QuestionRow): ParsedRow {
-  const base = { id: row.id, category: row.category, prompt: row.prompt };
-  if (row.prompt.trim() === "") return { ok: false, reason: "empty prompt" };
-  if (row.kind === "choice") {
-    const options = row.options;
-    if (!Array.isArray(options) || options.length < 2 || options.length > MAX_OPTIONS) {
-      return { ok: false, reason: `choice needs 2..${MAX_OPTIONS} options` };
-    }
-    if (!options.every((option): option is string => typeof option === "string" && option.trim() !== "")) {
-      return { ok: false, reason: "options must be non-empty strings" };
-    }
-    const correctIndex = row.correctIndex;
-    if (correctIndex === null || !Number.isInteger(correctIndex) || correctIndex < 0 || correctIndex >= options.length) {
-      return { ok: false, reason: "correct_index must point at an option" };
-    }
-    return { ok: true, question: { ...base, kind: "choice", options: [...options], correctIndex } };
-  }
-  if (row.kind === "number") {
-    const { target, minValue, maxValue } = row;
-    if (target === null || minValue === null || maxValue === null) {
-      return { ok: false, reason: "number needs target, min_value and max_value" };
-    }
-    if (![target, minValue, maxValue].every(Number.isFinite) || !(minValue < maxValue)) {
-      return { ok: false, reason: "min_value must be below max_value" };
-    }
-    if (target < minValue || target > maxValue) return { ok: false, reason: "target must lie in the range" };
-    return { ok: true, question: { ...base, kind: "number", target, minValue, maxValue } };
-  }
-  return { ok: false, reason: `unknown kind "${row.kind}"` };
-}
-
 /** The fields of a question that may reach clients before its round closes. */
 export function publicQuestion(question: QuizQuestion): PublicQuestion {
   const { id, category, kind, prompt } = question;
   return question.kind === "choice"
     ? { id, category, kind, prompt, options: [...question.options], minValue: 0, maxValue: 0 }
     : { id, category, kind, prompt, options: [], minValue: question.minValue, maxValue: question.maxValue };
+}
+
+/** Why `value` is no answer to `question` (an option index, or a number inside the range), or undefined when it is one. */
+export function answerMisfit(question: QuizQuestion, value: number): string | undefined {
+  if (question.kind === "choice") {
+    const last = question.options.length - 1;
+    return Number.isInteger(value) && value >= 0 && value <= last ? undefined : `answer must be an option index 0..${last}`;
+  }
+  return value >= question.minValue && value <= question.maxValue
+    ? undefined
+    : `answer must be a number from ${question.minValue} to ${question.maxValue}`;
 }
 
 /** The hidden answer, revealed when the round closes. */

@@ -2,11 +2,11 @@
  * AI companions: server-driven players in the seats no human holds. Their decisions are part of the
  * pure step and draw from the simulation's own random state, so a replay makes the same decisions.
  */
-import type { Rng } from "@arena/shared/kit/random";
+import type { Rng } from "../../kit/random.js";
 import { nextHop } from "./map.js";
-import type { SeatSim, WarSim } from "./simulation.js";
+import type { BotStrategy, SeatSim, WarSim } from "./state.js";
 
-export type BotStrategy = "raider" | "defender" | "objective";
+export type { BotStrategy };
 export const BOT_STRATEGIES: readonly BotStrategy[] = ["raider", "defender", "objective"];
 
 export const BOT_RULES = {

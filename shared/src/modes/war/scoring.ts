@@ -2,8 +2,8 @@
  * Standings of a finished war, pure: faction placements, every participant's contribution and
  * reputation change. The room stores exactly this, and replay recomputes exactly this.
  */
-import { WAR_FACTIONS, type WarEndReason, type WarFactionId, type WarFactionResult } from "@arena/shared";
-import type { ParticipantSim, WarSim } from "./simulation.js";
+import { WAR_FACTIONS, type WarEndReason, type WarFactionId, type WarFactionResult } from "./contract.js";
+import type { ParticipantSim, WarSim } from "./state.js";
 
 export const REPUTATION_RULES = {
   win: 20,
@@ -33,6 +33,7 @@ export interface FactionStanding extends WarFactionResult {
 
 export interface ParticipantStanding {
   playerId: string;
+  name: string;
   isBot: boolean;
   faction: WarFactionId;
   seat: number;
@@ -119,6 +120,7 @@ export function warStandings(sim: WarSim): WarStandings {
     const leftEarly = !p.isBot && !p.active;
     return {
       playerId: p.playerId,
+      name: p.name,
       isBot: p.isBot,
       faction: factionId(p.faction),
       seat: p.seat,

@@ -3,7 +3,7 @@
  * graph whose roads never cross (so it draws cleanly), and one home zone per faction, as far apart
  * as the graph allows.
  */
-import { Rng } from "@arena/shared/kit/random";
+import { Rng } from "../../kit/random.js";
 
 export const MAP_RULES = {
   minZones: 5,

@@ -1,136 +1,28 @@
 /**
- * The war rules as a pure function: (state, inputs of one tick) → (next state, events).
- * No I/O, no clock; the only randomness (bot decisions) comes from a generator whose state lives in
- * the simulation state. Same seed, settings and input log ⇒ the same war, tick for tick.
+ * The war rules as a pure function: (state, moves of one tick) → (next state, events), and seat
+ * changes between ticks. No I/O, no clock; the only randomness (bot decisions) comes from a
+ * generator whose state lives in the simulation state. Same seed, settings and inputs ⇒ the same
+ * war, tick for tick. Steps update the state in place.
  */
-import type { WarEndReason } from "@arena/shared";
-import { Rng, deriveSeed } from "@arena/shared/kit/random";
-import { BOT_STRATEGIES, botPlayerId, decideBotMove, pickStrategy, thinkDelayTicks, type BotStrategy } from "./bots.js";
-import { CAPTURE_RULES, NEUTRAL, advanceControl, controlFull, type ZoneControl } from "./capture.js";
+import { Rng, deriveSeed } from "../../kit/random.js";
+import type { WarEndReason } from "./contract.js";
+import { BOT_STRATEGIES, botName, botPlayerId, decideBotMove, pickStrategy, thinkDelayTicks } from "./bots.js";
+import { CAPTURE_RULES, NEUTRAL, advanceControl, controlFull } from "./capture.js";
 import { areAdjacent, generateWarMap, travelTicks, type WarMap } from "./map.js";
 import { advanceMissions, createMissions, type MissionSim } from "./missions.js";
 import { factionOfSeat } from "./seats.js";
+import type { MoveInput, ParticipantSim, SeatChange, SeatSim, WarEvent, WarSettings, WarSim, WarStepResult } from "./state.js";
 
-/** Settings a war is played with; stored with the match. */
-export interface WarSettings {
-  factions: number;
-  /** Seats, humans and bots together; seat s belongs to faction s % factions. */
-  maxPlayers: number;
-  scoreLimit: number;
-  timeLimitS: number;
-  tickRateHz: number;
-}
+export type { MoveInput, SeatChange, WarEvent, WarSettings, WarSim, WarStepResult } from "./state.js";
 
-/** A human in a seat: walk to an adjacent zone. */
-export interface MoveInput {
-  kind: "move";
-  seat: number;
-  to: number;
-}
-
-/** A human takes a seat from its bot (a join in the middle of the match). */
-export interface JoinInput {
-  kind: "join";
-  seat: number;
-  playerId: string;
-}
-
-/** The human in a seat leaves for good: the seat's bot takes over. */
-export interface LeaveInput {
-  kind: "leave";
-  seat: number;
-}
-
-export type WarTickInput = MoveInput | JoinInput | LeaveInput;
-
-export interface ZoneSim extends ZoneControl {
-  /** Units present per faction. */
-  presence: number[];
-}
-
-/** A seat and the unit it plays: in a zone, or walking between two (then present nowhere). */
-export interface SeatSim {
-  index: number;
-  faction: number;
-  /** Index into `participants` of whoever plays this seat now. */
-  occupant: number;
-  /** Where the unit stands; -1 while walking. */
-  zone: number;
-  /** While walking: from where, to where, and the tick of arrival; -1 / 0 otherwise. */
-  from: number;
-  to: number;
-  travelTicks: number;
-  arrivesAtTick: number;
-  /** Bots: the earliest tick of the next decision. */
-  nextThinkTick: number;
-}
-
-/** Everyone who has played a seat, with what they contributed. */
-export interface ParticipantSim {
-  playerId: string;
-  isBot: boolean;
-  faction: number;
-  seat: number;
-  /** Holds a seat now. */
-  active: boolean;
-  joinedTick: number;
-  leftTick: number | null;
-  strategy: BotStrategy | null;
-  captures: number;
-  /** Ticks present where the own faction's control advanced. */
-  captureTicks: number;
-  /** Ticks present in a zone the own faction owns. */
-  holdTicks: number;
-  missions: number;
-}
-
-export interface FactionSim {
-  /** Zone-ticks owned: the source of the holding points. */
-  holdTicks: number;
-  bonus: number;
-  score: number;
-  zonesHeld: number;
-  captures: number;
-  missionsDone: number;
-}
-
-export interface WarSim {
-  settings: WarSettings;
-  map: WarMap;
-  tick: number;
-  timeLimitTicks: number;
-  controlFull: number;
-  /** State of the generator behind bot decisions. */
-  rng: number;
-  zones: ZoneSim[];
-  seats: SeatSim[];
-  participants: ParticipantSim[];
-  factions: FactionSim[];
-  missions: MissionSim[];
-  /** Humans who ever held a seat; a war they have all left is over. */
-  humansJoined: number;
-  over: boolean;
-  endReason: WarEndReason | null;
-}
-
-export type WarEvent =
-  | { type: "moved"; seat: number; from: number; to: number; arrivesAtTick: number }
-  | { type: "arrived"; seat: number; zone: number }
-  | { type: "input-ignored"; input: WarTickInput; reason: string }
-  | { type: "seat-taken"; seat: number; playerId: string; isBot: boolean }
-  | { type: "captured"; zone: number; faction: number; previousOwner: number }
-  | { type: "neutralized"; zone: number; faction: number; by: number }
-  | { type: "mission-done"; mission: number; faction: number; bonus: number }
-  | { type: "war-over"; reason: WarEndReason };
-
-export interface WarStepResult {
-  state: WarSim;
-  events: WarEvent[];
+/** The map of a war, from its seed. */
+export function warMap(seed: number, settings: Pick<WarSettings, "factions">): WarMap {
+  return generateWarMap(deriveSeed(seed, "map"), settings.factions);
 }
 
 /** The map and missions of a war: what players see in the lobby, and what `createWar` starts from. */
 export function warSetup(seed: number, settings: WarSettings): { map: WarMap; missions: MissionSim[] } {
-  const map = generateWarMap(deriveSeed(seed, "map"), settings.factions);
+  const map = warMap(seed, settings);
   return { map, missions: createMissions(deriveSeed(seed, "missions"), map, settings) };
 }
 
@@ -138,17 +30,17 @@ export function warSetup(seed: number, settings: WarSettings): { map: WarMap; mi
  * The war at the start signal: every unit on its faction's home zone, each home zone owned by its
  * faction, humans in the given seats and bots in all the others.
  */
-export function createWar(seed: number, settings: WarSettings, humans: ReadonlyArray<{ seat: number; playerId: string }>): WarSim {
+export function createWar(seed: number, settings: WarSettings, humans: ReadonlyArray<{ seat: number; playerId: string; name: string }>): WarSim {
   const { map, missions } = warSetup(seed, settings);
   const full = controlFull(settings.tickRateHz);
   const rng = new Rng(deriveSeed(seed, "bots"));
-  const humanBySeat = new Map(humans.map((h) => [h.seat, h.playerId]));
+  const humanBySeat = new Map(humans.map((h) => [h.seat, h]));
   const participants: ParticipantSim[] = [];
   const seats: SeatSim[] = [];
   for (let index = 0; index < settings.maxPlayers; index++) {
     const faction = factionOfSeat(index, settings.factions);
     const human = humanBySeat.get(index);
-    participants.push(newParticipant(human ?? botPlayerId(index), human === undefined, faction, index, 0, rng));
+    participants.push(newParticipant(human ?? null, faction, index, 0, rng));
     seats.push({
       index,
       faction,
@@ -197,9 +89,12 @@ export function createWar(seed: number, settings: WarSettings, humans: ReadonlyA
   return sim;
 }
 
-function newParticipant(playerId: string, isBot: boolean, faction: number, seat: number, tick: number, rng: Rng): ParticipantSim {
+/** A seat's new player: the human given, or (null) the seat's bot. */
+function newParticipant(human: { playerId: string; name: string } | null, faction: number, seat: number, tick: number, rng: Rng): ParticipantSim {
+  const isBot = human === null;
   return {
-    playerId,
+    playerId: human?.playerId ?? botPlayerId(seat),
+    name: human?.name ?? botName(seat),
     isBot,
     faction,
     seat,
@@ -227,38 +122,21 @@ export function checkMove(sim: WarSim, seat: number, to: number): string | null 
   return null;
 }
 
-function cloneSim(sim: WarSim): WarSim {
-  return {
-    ...sim,
-    zones: sim.zones.map((z) => ({ ...z, presence: z.presence.slice() })),
-    seats: sim.seats.map((s) => ({ ...s })),
-    participants: sim.participants.map((p) => ({ ...p })),
-    factions: sim.factions.map((f) => ({ ...f })),
-    missions: sim.missions.map((m) => ({ ...m })),
-  };
-}
-
 /**
- * Advances the war by one tick. Inputs apply in the order given: seat changes and moves as they
- * arrived. Then bots decide, walkers arrive, control shifts in every zone, owners score, missions
- * advance, and the end conditions are checked.
+ * Advances the war by one tick, in place. The moves apply in the order given (as they arrived);
+ * then bots decide, walkers arrive, control shifts in every zone, owners score, missions advance,
+ * and the end conditions are checked.
  */
-export function stepWar(previous: WarSim, inputs: readonly WarTickInput[]): WarStepResult {
-  if (previous.over) return { state: previous, events: [] };
-  const sim = cloneSim(previous);
+export function stepWar(sim: WarSim, moves: readonly MoveInput[]): WarStepResult {
+  if (sim.over) return { state: sim, events: [] };
   sim.tick++;
   const events: WarEvent[] = [];
   const rng = new Rng(sim.rng);
 
-  for (const input of inputs) {
-    if (input.kind === "move") {
-      const reason = checkMove(sim, input.seat, input.to);
-      if (reason) events.push({ type: "input-ignored", input, reason });
-      else startWalk(sim, sim.seats[input.seat]!, input.to, events);
-    } else {
-      const reason = takeSeat(sim, input.seat, input.kind === "join" ? input.playerId : null, rng, events);
-      if (reason) events.push({ type: "input-ignored", input, reason });
-    }
+  for (const move of moves) {
+    const reason = checkMove(sim, move.seat, move.to);
+    if (reason) events.push({ type: "input-ignored", input: move, reason });
+    else startWalk(sim, sim.seats[move.seat]!, move.to, events);
   }
 
   const hz = sim.settings.tickRateHz;
@@ -301,32 +179,45 @@ function startWalk(sim: WarSim, seat: SeatSim, to: number, events: WarEvent[]): 
   events.push({ type: "moved", seat: seat.index, from: seat.from, to, arrivesAtTick: seat.arrivesAtTick });
 }
 
-/**
- * Hands a seat to a human (`playerId`) or back to its bot (null). The unit stays where it is, walking
- * or not: nobody teleports. A player who held a seat before comes back as the same participant.
- */
-function takeSeat(sim: WarSim, seatIndex: number, playerId: string | null, rng: Rng, events: WarEvent[]): string | null {
-  const seat = sim.seats[seatIndex];
-  if (!seat) return `no seat ${seatIndex}`;
-  const current = sim.participants[seat.occupant]!;
-  const isBot = playerId === null;
-  if (isBot === current.isBot) return isBot ? `seat ${seatIndex} is already played by its bot` : `seat ${seatIndex} is held by a human`;
-  const id = playerId ?? botPlayerId(seatIndex);
-  let index = sim.participants.findIndex((p) => p.playerId === id);
-  if (index >= 0 && sim.participants[index]!.active) return `player ${id} already holds seat ${sim.participants[index]!.seat}`;
+/** Why a seat change cannot happen now, or null. */
+export function checkSeatChange(sim: WarSim, change: SeatChange): string | null {
+  const seat = sim.seats[change.seat];
+  if (!seat) return `no seat ${change.seat}`;
+  const isBot = change.human === null;
+  if (isBot === sim.participants[seat.occupant]!.isBot) return isBot ? `seat ${change.seat} is already played by its bot` : `seat ${change.seat} is held by a human`;
+  const id = change.human?.playerId ?? botPlayerId(change.seat);
+  const holder = sim.participants.find((p) => p.playerId === id && p.active);
+  return holder ? `player ${id} already holds seat ${holder.seat}` : null;
+}
 
+/**
+ * Hands a seat to a human or back to its bot, now (between ticks), in place; the reason why not, or
+ * null. The unit stays where it is, walking or not: nobody teleports. A player who held a seat
+ * before comes back as the same participant. The seat's next decision is at the next tick.
+ */
+export function changeSeat(sim: WarSim, change: SeatChange, events: WarEvent[] = []): string | null {
+  const reason = checkSeatChange(sim, change);
+  if (reason) return reason;
+  const seat = sim.seats[change.seat]!;
+  const current = sim.participants[seat.occupant]!;
+  const id = change.human?.playerId ?? botPlayerId(change.seat);
   current.active = false;
   current.leftTick = sim.tick;
+  let index = sim.participants.findIndex((p) => p.playerId === id);
   if (index < 0) {
-    sim.participants.push(newParticipant(id, isBot, seat.faction, seatIndex, sim.tick, rng));
+    const rng = new Rng(sim.rng);
+    sim.participants.push(newParticipant(change.human, seat.faction, change.seat, sim.tick, rng));
+    sim.rng = rng.current;
     index = sim.participants.length - 1;
   } else {
-    Object.assign(sim.participants[index]!, { active: true, leftTick: null, faction: seat.faction, seat: seatIndex });
+    const returning = sim.participants[index]!;
+    Object.assign(returning, { active: true, leftTick: null, faction: seat.faction, seat: change.seat });
+    if (change.human) returning.name = change.human.name;
   }
-  if (!isBot) sim.humansJoined++;
+  if (change.human) sim.humansJoined++;
   seat.occupant = index;
   seat.nextThinkTick = sim.tick + 1;
-  events.push({ type: "seat-taken", seat: seatIndex, playerId: id, isBot });
+  events.push({ type: "seat-taken", seat: change.seat, playerId: id, isBot: change.human === null });
   return null;
 }
 
@@ -404,19 +295,8 @@ function endWar(sim: WarSim, reason: WarEndReason, events: WarEvent[]): void {
   events.push({ type: "war-over", reason });
 }
 
-/** Ends a war from outside the rules (the server shuts down): the standings are those of the last tick. */
-export function stopWar(previous: WarSim, reason: WarEndReason): WarSim {
-  if (previous.over) return previous;
-  const sim = { ...previous };
-  endWar(sim, reason, []);
+/** Ends a war from outside the rules (the server shuts down), in place: the standings are those of the last tick. */
+export function stopWar(sim: WarSim, reason: WarEndReason, events: WarEvent[] = []): WarSim {
+  if (!sim.over) endWar(sim, reason, events);
   return sim;
-}
-
-/** Runs a war from a log of inputs keyed by tick until it is over or `maxTicks` is reached. */
-export function runWar(initial: WarSim, inputsByTick: ReadonlyMap<number, readonly WarTickInput[]>, maxTicks = initial.timeLimitTicks): WarSim {
-  let state = initial;
-  while (!state.over && state.tick < maxTicks) {
-    state = stepWar(state, inputsByTick.get(state.tick + 1) ?? []).state;
-  }
-  return state;
 }
