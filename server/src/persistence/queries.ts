@@ -11,6 +11,7 @@ import {
   type PlayerSummary,
 } from "@arena/shared";
 import type { Db } from "./database.js";
+import { serverMode } from "../modes/index.js";
 import { tablesOf } from "../modes/tables.js";
 import { matchParticipants, matches, playerRatings, playerStats, players } from "./schema.js";
 
@@ -136,7 +137,7 @@ export async function findMatch(db: Db, matchId: string): Promise<MatchResponse 
     node: match.node,
     startedAt: match.startedAt.toISOString(),
     endedAt: match.endedAt.toISOString(),
-    settings: match.settings as Record<string, unknown>,
+    settings: (serverMode(match.mode)?.publicSettings?.(match.settings, { summary: match.summary as Record<string, unknown> }) ?? match.settings) as Record<string, unknown>,
     summary: match.summary as Record<string, unknown>,
     participants: participants.map((p) => ({
       playerId: p.playerId,
