@@ -108,7 +108,7 @@ async function main() {
         res.type(contentType).send(body);
       });
       mountAuthRoutes(routes, tokens);
-      mountLeaderboardRoutes(routes, database.db);
+      mountLeaderboardRoutes(routes, database.db, { season: config.season });
       mountRoomRoutes(routes);
       app.use(routes);
       mountWebClient(app, logger.child({ component: "http" }));

@@ -467,6 +467,7 @@ export class MatchRoom<C extends ModeContract, Settings, S, E, Section> extends 
       mode: this.mode.contract.name,
       rulesVersion: this.mode.rules.version,
       status: outcome.status,
+      season: this.services.config.season,
       seed: this.seed,
       node: this.services.config.nodeId,
       startedAt: startedAt.toISOString(),
@@ -483,6 +484,8 @@ export class MatchRoom<C extends ModeContract, Settings, S, E, Section> extends 
         finishTimeMs: s.finishTimeMs,
         details: { ...s.details, leftEarly: s.leftEarly },
         reputationDelta: s.reputationDelta ?? 0,
+        leftEarly: s.leftEarly,
+        team: s.team ?? null,
       })),
       rows: outcome.rows ?? {},
     };

@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { after, before, describe, it } from "node:test";
 import { eq } from "drizzle-orm";
 import type { QuizRoom, RaceRoom, WarRoom } from "@arena/client-sdk";
@@ -8,7 +7,8 @@ import { matches } from "../../src/persistence/schema.js";
 import { isolatedRedisUrl, matchmakeCode, reserve, roomOn, startNode, type Node } from "../support/cluster.js";
 import { silentLogger } from "../support/fixtures.js";
 import { player } from "../support/players.js";
-import { REPO_ROOT, TEST_DATABASE_URL, freePort } from "../support/server-process.js";
+import { replayCli } from "../support/replay-cli.js";
+import { TEST_DATABASE_URL, freePort, type ServerProcess } from "../support/server-process.js";
 
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -93,12 +93,7 @@ describe("several nodes on one Redis", () => {
   it("replay reproduces the stored result of each mode (npm run replay)", () => {
     assert.equal(stored.length, 3);
     for (const { mode, matchId } of stored) {
-      const run = spawnSync(process.execPath, ["server/dist/replay-cli.js", matchId], {
-        cwd: REPO_ROOT,
-        env: { PATH: process.env.PATH, DATABASE_URL: TEST_DATABASE_URL },
-        encoding: "utf8",
-        timeout: 30_000,
-      });
+      const run = replayCli(TEST_DATABASE_URL, matchId);
       assert.equal(run.status, 0, `${mode}: ${run.stdout}${run.stderr}`);
       assert.match(run.stdout, /REPRODUCED/);
     }

@@ -1,7 +1,6 @@
 // first: records the raw frames of every client WebSocket (must load before the SDK)
 import { framesOf } from "../support/frame-recorder.js";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { after, before, describe, it } from "node:test";
 import { Decoder, decode } from "@colyseus/schema";
 import { unpack } from "msgpackr";
@@ -14,7 +13,8 @@ import { silentLogger } from "../support/fixtures.js";
 import { autoplay, diceArrays } from "../support/dice-play.js";
 import { player } from "../support/players.js";
 import { createScratchDatabase } from "../support/scratch-database.js";
-import { REPO_ROOT, startServer, type ServerProcess } from "../support/server-process.js";
+import { replayCli } from "../support/replay-cli.js";
+import { startServer, type ServerProcess } from "../support/server-process.js";
 
 type DiceRoom = RoomOf<"dice">;
 
@@ -35,15 +35,6 @@ async function until<T>(what: string, check: () => Promise<T | undefined>, timeo
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await sleep(100);
   }
-}
-
-function replayCli(databaseUrl: string, matchId: string) {
-  return spawnSync(process.execPath, ["server/dist/replay-cli.js", matchId], {
-    cwd: REPO_ROOT,
-    env: { PATH: process.env.PATH, DATABASE_URL: databaseUrl },
-    encoding: "utf8",
-    timeout: 30_000,
-  });
 }
 
 type Frame =
