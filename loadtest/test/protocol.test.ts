@@ -88,7 +88,9 @@ describe("load-client protocol against a real server", { concurrency: true }, ()
         QUIZ_JOIN_WINDOW_MS: "300",
         QUIZ_ANSWER_WINDOW_MS: "3000",
         QUIZ_REVEAL_MS: "200",
-        WAR_LOBBY_TIMEOUT_MS: "300",
+        // long enough that both players are in before bots are seated (a full war starts at once):
+        // on a busy machine a late second join took over a walking bot and spent its moves finding its unit
+        WAR_LOBBY_TIMEOUT_MS: "5000",
         DICE_REVEAL_MS: "200",
       },
     });

@@ -2,6 +2,7 @@ import { hostname } from "node:os";
 import path from "node:path";
 import { z } from "zod";
 import { SERVER_MODES } from "./modes/index.js";
+import { FIRST_SEASON, SeasonId } from "./persistence/match-result.js";
 
 /**
  * Every setting the server reads from the environment, with its default and what it means: the
@@ -59,6 +60,9 @@ const ServerEnv = z.object({
   MSG_RATE_PER_S: z.coerce.number().int().min(1).default(30).describe("Room messages a client may send per second (sustained); bursts up to twice that."),
   MSG_RATE_STRIKES: z.coerce.number().int().min(1).default(3).describe("Rate-limit warnings within 10 s before the client is disconnected."),
   MAX_MESSAGE_BYTES: z.coerce.number().int().min(256).max(1_048_576).default(4096).describe("Largest WebSocket frame a client may send; larger frames close the connection (1009)."),
+  SEASON: SeasonId.default(FIRST_SEASON).describe(
+    "The current season: matches count for its stats, ratings and leaderboards. A new id starts new boards, ratings carried over with widened uncertainty.",
+  ),
   RESULTS_RETRY_MAX_MS: z.coerce
     .number()
     .int()
@@ -87,6 +91,13 @@ const ServerEnv = z.object({
     .describe("Seconds spectators watch behind the match (competitive play: no live information to pass on)."),
   MAX_SPECTATORS_PER_ROOM: z.coerce.number().int().min(0).max(10_000).default(50).describe("Spectators one match may have (0: no spectating)."),
   MAX_SPECTATORS_PER_NODE: z.coerce.number().int().min(0).max(1_000_000).default(2000).describe("Spectators all matches of one node may have together."),
+  MATCHMAKING_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .max(60_000)
+    .default(700)
+    .describe("With Redis: longest wait for a matchmaking answer; past it (Redis or the hosting node too slow) the request gets 503 UNAVAILABLE with Retry-After."),
   POST_MATCH_LINGER_MS: z.coerce
     .number()
     .int()
@@ -136,7 +147,9 @@ function toConfig(env: z.output<typeof ServerEnv> & Record<string, unknown>) {
     },
     drainGraceMs: env.DRAIN_GRACE_S * 1000,
     resultsRetryMaxMs: env.RESULTS_RETRY_MAX_MS,
+    season: env.SEASON,
     watchdogMs: env.NODE_WATCHDOG_MS,
+    matchmakingTimeoutMs: env.MATCHMAKING_TIMEOUT_MS,
     /** Each mode's own section, read by its definition (`config.read`). */
     modes: Object.fromEntries(SERVER_MODES.map((mode) => [mode.contract.name, mode.config.read(env as never)])) as Record<string, unknown>,
   };

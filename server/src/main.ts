@@ -1,13 +1,14 @@
 import "./node20-websocket.js";
 import { createServer } from "node:http";
 import path from "node:path";
-import { defineRoom, defineServer, matchMaker, type Presence, type MatchMakerDriver } from "@colyseus/core";
+import { defineRoom, defineServer, matchMaker } from "@colyseus/core";
 import { WebSocketTransport } from "@colyseus/ws-transport";
 import { monitor } from "@colyseus/monitor";
 import express from "express";
 import { MODE_NAMES } from "@arena/shared";
 import { ConfigError, loadConfig, type Config } from "./config.js";
 import { TokenService, bearerToken } from "./auth/tokens.js";
+import { scaleOut } from "./cluster/index.js";
 import { mountAuthRoutes } from "./http/auth.js";
 import { errorHandler, notFound } from "./http/errors.js";
 import { mountHealthRoutes } from "./http/health.js";
@@ -18,10 +19,10 @@ import { installHttpFront } from "./http/front.js";
 import { CorsPolicy, requireAdmin } from "./http/security.js";
 import { mountWebClient } from "./http/web-client.js";
 import { Metrics } from "./observability/metrics.js";
-import { createLogger, type Logger } from "./observability/logger.js";
+import { createLogger } from "./observability/logger.js";
 import { openDatabase } from "./persistence/database.js";
 import { writeMatchResults } from "./persistence/results-store.js";
-import { ResultsWriter } from "./persistence/results-writer.js";
+import { JOURNAL_FILE, ResultsWriter } from "./persistence/results-writer.js";
 import { roomCensus } from "./kit/census.js";
 import { defineModeRooms } from "./modes/rooms.js";
 import { placeRooms } from "./kit/spectator-room.js";
@@ -39,14 +40,6 @@ function readConfig(): Config {
   }
 }
 
-async function scaleOut(config: Config, logger: Logger): Promise<{ presence?: Presence; driver?: MatchMakerDriver }> {
-  if (!config.redisUrl) return {};
-  const { RedisPresence } = await import("@colyseus/redis-presence");
-  const { RedisDriver } = await import("@colyseus/redis-driver");
-  logger.info({ publicAddress: config.publicAddress }, "using Redis presence and driver");
-  return { presence: new RedisPresence(config.redisUrl), driver: new RedisDriver(config.redisUrl) };
-}
-
 async function main() {
   const config = readConfig();
   const logger = createLogger(config.logLevel, { node: config.nodeId });
@@ -57,7 +50,7 @@ async function main() {
   let metrics: Metrics | undefined;
   const results = new ResultsWriter({
     write: (batch) => writeMatchResults(database.db, batch),
-    journalPath: path.join(config.dataDir, "results-journal.jsonl"),
+    journalPath: path.join(config.dataDir, JOURNAL_FILE),
     logger: logger.child({ component: "results" }),
     retryMaxMs: config.resultsRetryMaxMs,
     onWritten: (outcome, seconds) => {
@@ -66,8 +59,9 @@ async function main() {
     },
     onFailure: () => metrics?.resultsWriteFailures.inc(),
     onRetry: () => metrics?.resultsRetries.inc(),
+    onQuarantined: (count) => metrics?.resultsQuarantined.inc(count),
   });
-  metrics = new Metrics(roomCensus, () => results.depth);
+  metrics = new Metrics(roomCensus, () => results.depth, () => results.quarantineDepth());
   await results.start();
 
   if (!config.auth.secret) logger.warn("AUTH_SECRET is not set: tokens are signed with a random key and verify on this process only");
@@ -82,6 +76,7 @@ async function main() {
   Object.assign(defaults, CorsPolicy.baseHeaders);
   matchMaker.controller.getCorsHeaders = (headers: Headers) => cors.headersFor(headers.get("origin"));
 
+  const cluster = scaleOut(config, logger, metrics);
   const httpServer = createServer();
   installHttpFront(httpServer, {
     logger: logger.child({ component: "http" }),
@@ -91,32 +86,30 @@ async function main() {
     perMinute: config.http.ratePerMinute,
     limitedPrefixes: ["/matchmake/", "/auth/"],
     beforeQueue: (req) => tokens.verify(bearerToken(req.headers.authorization)),
+    ...(cluster ? { availability: cluster.availability } : {}),
   });
 
   let accepting = true;
-  const { presence, driver } = await scaleOut(config, logger);
   const server = defineServer({
-    rooms: {
-      ...defineModeRooms(services),
-    },
+    rooms: defineModeRooms(services),
     transport: new WebSocketTransport({ server: httpServer, maxPayload: config.limits.maxMessageBytes }),
-    ...(presence ? { presence } : {}),
-    ...(driver ? { driver } : {}),
+    ...cluster?.serverOptions,
     ...(config.publicAddress ? { publicAddress: config.publicAddress } : {}),
-    selectProcessIdToCreateRoom: placeRooms(),
+    // spectator mirrors go to their match's node; other rooms where the cluster (or Colyseus) puts them
+    selectProcessIdToCreateRoom: placeRooms(cluster?.serverOptions.selectProcessIdToCreateRoom),
     logger: logger.child({ component: "colyseus" }),
     greet: false,
     // we drain ourselves, so results are flushed before the process exits
     gracefullyShutdown: false,
     express: (app) => {
       const routes = express.Router();
-      mountHealthRoutes(routes, { database, accepting: () => accepting });
+      mountHealthRoutes(routes, { database, accepting: () => accepting, ...(cluster ? { redis: cluster.readiness } : {}) });
       routes.get("/metrics", async (_req, res) => {
         const { contentType, body } = await metrics.render();
         res.type(contentType).send(body);
       });
       mountAuthRoutes(routes, tokens);
-      mountLeaderboardRoutes(routes, database.db);
+      mountLeaderboardRoutes(routes, database.db, { season: config.season });
       mountReplayRoutes(routes, database.db);
       mountRoomRoutes(routes);
       app.use(routes);
@@ -137,14 +130,7 @@ async function main() {
     "server listening",
   );
 
-  // with Redis, look for dead nodes regularly (not only when a seat reservation times out), so
-  // their room listings go away within about NODE_WATCHDOG_MS plus the 2 s IPC health-check timeout
-  const watchdog = config.redisUrl
-    ? setInterval(() => {
-        matchMaker.healthCheckAllProcesses().catch((err: unknown) => logger.warn({ err }, "node watchdog failed"));
-      }, config.watchdogMs)
-    : undefined;
-  watchdog?.unref();
+  cluster?.start();
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -152,7 +138,7 @@ async function main() {
     stopping = true;
     // readiness turns false at once; Colyseus stops matchmaking here, locks the rooms and lets them drain
     accepting = false;
-    clearInterval(watchdog);
+    cluster?.drain();
     logger.info({ signal, graceMs: config.drainGraceMs }, "draining");
     try {
       let timer: NodeJS.Timeout | undefined;

@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
-import { createAuthContext, matchMaker } from "@colyseus/core";
+import { ServerError, createAuthContext, matchMaker, type AuthContext } from "@colyseus/core";
 import { ErrorCode, type HttpErrorBody } from "@arena/shared";
 import { KeyedBuckets } from "../lib/token-bucket.js";
 import type { Logger } from "../observability/logger.js";
-import type { Metrics } from "../observability/metrics.js";
+import type { Metrics, RefusalReason } from "../observability/metrics.js";
 import { matchmakeError, type MatchmakeErrorBody } from "./errors.js";
 import { CorsPolicy, clientIp } from "./security.js";
 
@@ -23,12 +23,25 @@ export interface HttpFrontOptions {
    * ignored here: the room's onAuth reports them in the queue.
    */
   beforeQueue?: (req: IncomingMessage) => Promise<unknown>;
+  /** With several nodes: when matchmaking must be refused, and how long a request may take. */
+  availability?: MatchmakingAvailability;
+}
+
+/** What the matchmaking front asks of the cluster before and while it matchmakes. */
+export interface MatchmakingAvailability {
+  /** Why matchmaking cannot be served now, or undefined. */
+  refusal(): { reason: RefusalReason; message: string } | undefined;
+  /** Calls `listener` when matchmaking becomes impossible, so requests in flight are answered at once. */
+  onRefusing(listener: () => void): () => void;
+  /** Longest a request may wait for its answer, queue included, before it is refused. */
+  deadlineMs: number;
 }
 
 /** Every matchmaking call (method, room name or id); answered here so every failure has one shape. */
 const MATCHMAKE_CALL = /^\/matchmake\/([^/]+)\/([^/]+)$/;
 /** Matchmaking calls that look for a room with a free seat: the ones that contend in a burst. */
-const QUEUED = new Set(["joinOrCreate", "join"]);
+const SEAT_SEEKING = new Set(["joinOrCreate", "join"]);
+const RETRY_AFTER_S: Record<RefusalReason, number> = { redis_unreachable: 2, resuming: 1, timeout: 1, draining: 5 };
 const MAX_OPTIONS_BYTES = 16 * 1024;
 
 /**
@@ -79,50 +92,115 @@ function sendJson(res: ServerResponse, status: number, body: unknown, headers: R
   res.end(json);
 }
 
-function sendMatchmakeError(res: ServerResponse, error: unknown, cors: Record<string, string>) {
-  const { status, body } = matchmakeError(error);
-  sendJson(res, status, body, cors);
+/** One answer per request, whichever comes first: the matchmaker's, the deadline's or an outage's. */
+class Answer {
+  done = false;
+  readonly given: Promise<void>;
+  private settle: () => void = () => {};
+
+  constructor(
+    private readonly res: ServerResponse,
+    private readonly cors: Record<string, string>,
+  ) {
+    this.given = new Promise((resolve) => (this.settle = resolve));
+  }
+
+  json(status: number, body: unknown, headers: Record<string, string> = {}): void {
+    if (this.done) return;
+    this.done = true;
+    sendJson(this.res, status, body, { ...this.cors, ...headers });
+    this.settle();
+  }
 }
 
 /**
- * Answers a matchmaking request as Colyseus' own route would, its failures in Colyseus' shape with a
- * stable code (see matchmakeError); seat-seeking calls wait in their room type's queue.
+ * Colyseus reads the token of the auth context again before every attempt of a matchmaking call
+ * (joinOrCreate retries up to five times when a seat reservation fails). Once the request has been
+ * answered, reading it throws: a refused request stops at its next attempt instead of reserving a
+ * seat nobody takes seconds later, after Redis or a stalled node is back.
  */
-async function matchmakeQueued(
-  queue: MatchmakingQueue,
-  req: IncomingMessage,
-  res: ServerResponse,
-  method: string,
-  room: string,
-  cors: Record<string, string>,
-  beforeQueue: HttpFrontOptions["beforeQueue"],
-) {
+function abandonable(auth: AuthContext, answer: Answer): AuthContext {
+  const token = auth.token;
+  return Object.defineProperty(auth, "token", {
+    get: () => {
+      if (answer.done) throw new ServerError(503, `${ErrorCode.Unavailable}: the request was answered already`);
+      return token;
+    },
+  });
+}
+
+interface MatchmakeContext {
+  queue: MatchmakingQueue;
+  metrics: Metrics;
+  beforeQueue: HttpFrontOptions["beforeQueue"];
+  availability: MatchmakingAvailability | undefined;
+}
+
+/** A matchmaking failure in Colyseus' shape with its stable code (see matchmakeError). */
+function fail(answer: Answer, error: unknown, headers: Record<string, string> = {}): void {
+  const { status, body } = matchmakeError(error);
+  answer.json(status, body, headers);
+}
+
+function refuse(answer: Answer, metrics: Metrics, reason: RefusalReason, message: string): void {
+  if (answer.done) return;
+  metrics.matchmakingRefusals.labels(reason).inc();
+  fail(answer, Object.assign(new Error(`${ErrorCode.Unavailable}: ${message}`), { code: 503 }), { "Retry-After": String(RETRY_AFTER_S[reason]) });
+}
+
+/**
+ * Answers a matchmaking request as Colyseus' own route would, seat-seeking ones through the queue.
+ * With several nodes it never hangs: refused at once while Redis is unreachable, refused as soon as
+ * Redis becomes unreachable while it waits, and refused past the deadline (Redis or the node hosting
+ * the room too slow). A refused request that has not reached the matchmaker yet never does; one
+ * already inside Colyseus cannot be withdrawn: at worst it leaves a seat reservation nobody takes,
+ * which expires.
+ */
+async function matchmake(context: MatchmakeContext, req: IncomingMessage, res: ServerResponse, method: string, target: string, cors: Record<string, string>) {
+  const answer = new Answer(res, cors);
+  const { availability, metrics } = context;
   if (matchMaker.state === matchMaker.MatchMakerState.SHUTTING_DOWN) {
-    sendMatchmakeError(res, Object.assign(new Error(`${ErrorCode.Unavailable}: the node is draining`), { code: 503 }), cors);
+    refuse(answer, metrics, "draining", "the node is draining; use another node");
     return;
   }
-  let options: unknown;
-  try {
-    const text = await readBody(req, MAX_OPTIONS_BYTES);
-    options = text.trim() === "" ? {} : (JSON.parse(text) as unknown);
-  } catch (error) {
-    const tooLarge = (error as { code?: unknown }).code === 413;
-    sendMatchmakeError(res, tooLarge ? error : Object.assign(new Error("the options are not JSON"), { code: 400 }), cors);
+  const unavailable = availability?.refusal();
+  if (unavailable !== undefined) {
+    refuse(answer, metrics, unavailable.reason, unavailable.message);
     return;
   }
-  const auth = createAuthContext({ headers: req.headers as Record<string, string>, remoteAddress: req.socket.remoteAddress, req });
-  const invoke = () => matchMaker.controller.invokeMethod(method, room, options ?? undefined, auth);
+  const deadline = availability
+    ? setTimeout(() => refuse(answer, metrics, "timeout", `no answer within ${availability.deadlineMs} ms; retry shortly`), availability.deadlineMs)
+    : undefined;
+  const stopWatching = availability?.onRefusing(() => {
+    const refusal = availability.refusal() ?? { reason: "redis_unreachable", message: "Redis is unreachable" };
+    refuse(answer, metrics, refusal.reason, refusal.message);
+  });
   try {
-    let reservation: unknown;
-    if (QUEUED.has(method)) {
-      await beforeQueue?.(req).catch(() => undefined);
-      reservation = await queue.run(room, invoke);
-    } else {
-      reservation = await invoke();
+    let options: unknown;
+    try {
+      const text = await readBody(req, MAX_OPTIONS_BYTES);
+      options = text.trim() === "" ? {} : (JSON.parse(text) as unknown);
+    } catch (error) {
+      const tooLarge = (error as { code?: unknown }).code === 413;
+      fail(answer, tooLarge ? error : Object.assign(new Error("the options are not JSON"), { code: 400 }));
+      return;
     }
-    sendJson(res, 200, reservation, cors);
+    const auth = abandonable(createAuthContext({ headers: req.headers as Record<string, string>, remoteAddress: req.socket.remoteAddress, req }), answer);
+    await context.beforeQueue?.(req).catch(() => undefined);
+    const call = async (): Promise<unknown> => {
+      if (answer.done) return undefined;
+      const invoked = matchMaker.controller.invokeMethod(method, target, options ?? undefined, auth);
+      invoked.catch(() => undefined);
+      // a refused request releases the queue at once, even though its call goes on in Colyseus
+      return Promise.race([invoked, answer.given.then(() => undefined)]);
+    };
+    const reservation = SEAT_SEEKING.has(method) ? await context.queue.run(target, call) : await call();
+    if (reservation !== undefined) answer.json(200, reservation);
   } catch (error) {
-    sendMatchmakeError(res, error, cors);
+    fail(answer, error);
+  } finally {
+    clearTimeout(deadline);
+    stopWatching?.();
   }
 }
 
@@ -155,7 +233,12 @@ function validRequestId(value: string | string[] | undefined): string | undefine
  */
 export function installHttpFront(server: Server, options: HttpFrontOptions): KeyedBuckets {
   const buckets = new KeyedBuckets(options.perMinute, options.perMinute / 60);
-  const queue = new MatchmakingQueue();
+  const context: MatchmakeContext = {
+    queue: new MatchmakingQueue(),
+    metrics: options.metrics,
+    beforeQueue: options.beforeQueue,
+    availability: options.availability,
+  };
   const emit = server.emit.bind(server) as (event: string, ...args: unknown[]) => boolean;
   server.emit = ((event: string, ...args: unknown[]) => {
     if (event !== "request") return emit(event, ...args);
@@ -202,7 +285,7 @@ export function installHttpFront(server: Server, options: HttpFrontOptions): Key
     const call = req.method === "POST" ? MATCHMAKE_CALL.exec(path) : null;
     if (call) {
       const cors = { ...CorsPolicy.baseHeaders, ...options.cors.headersFor(req.headers.origin) };
-      void matchmakeQueued(queue, req, res, call[1] as string, call[2] as string, cors, options.beforeQueue);
+      void matchmake(context, req, res, call[1] as string, call[2] as string, cors);
       return true;
     }
     return emit(event, ...args);

@@ -1,10 +1,15 @@
 import type { Router } from "express";
 import type { Database } from "../persistence/database.js";
 
+/** Whether this node reaches Redis now (answered from memory: the link probes Redis on its own). */
+export type RedisReadiness = () => { ok: true } | { ok: false; detail: string };
+
 export interface ReadinessSources {
   database: Database;
   /** False while the node drains or shuts down. */
   accepting: () => boolean;
+  /** With several nodes: matchmaking needs Redis, so readiness does too. */
+  redis?: RedisReadiness;
 }
 
 const PROBE_TIMEOUT_MS = 1_500;
@@ -32,6 +37,10 @@ export function mountHealthRoutes(router: Router, sources: ReadinessSources): vo
       checks.migrations = (await withTimeout(sources.database.isMigrated(), PROBE_TIMEOUT_MS)) ? "ok" : "pending";
     } catch (error) {
       checks.database = `unreachable: ${(error as Error).message}`;
+    }
+    if (sources.redis) {
+      const redis = sources.redis();
+      checks.redis = redis.ok ? "ok" : `unreachable: ${redis.detail}`;
     }
     checks.accepting = sources.accepting() ? "ok" : "draining";
     const ready = Object.values(checks).every((v) => v === "ok");

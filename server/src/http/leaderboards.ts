@@ -22,15 +22,16 @@ export function parseId(value: unknown, what: string): string {
   return parsed.data;
 }
 
-/** `GET /leaderboards/:mode`, `GET /players/:id/matches`, `GET /matches/:id`. */
-export function mountLeaderboardRoutes(router: Router, db: Db): void {
+/** `GET /leaderboards/:mode`, `GET /players/:id/matches`, `GET /matches/:id`. Boards show `season` unless the query names another. */
+export function mountLeaderboardRoutes(router: Router, db: Db, options: { season: string }): void {
   router.get(
     "/leaderboards/:mode",
     handle(async (req, res) => {
       const mode = String(req.params.mode);
       if (!isModeName(mode)) throw new HttpError(404, ErrorCode.NotFound, `no such mode "${mode.slice(0, 32)}"; modes: ${MODE_NAMES.join(", ")}`);
       const query = parseInput(LeaderboardQuery, req.query, "query");
-      const body: LeaderboardResponse = { mode, ...query, entries: await leaderboard(db, mode, query) };
+      const season = query.season ?? options.season;
+      const body: LeaderboardResponse = { mode, ...query, season, entries: await leaderboard(db, mode, season, query) };
       res.json(body);
     }),
   );

@@ -120,7 +120,7 @@ export class MatchRoom<C extends ModeContract, Settings, S, E, Section> extends 
     // Colyseus keeps the matchmaking filter's values in the metadata: add to it, never replace it
     void this.setMetadata({ ...this.metadata, mode: contract.name, phase: "lobby", seats: policy.seats });
     this.onMessage("*", (client: MatchClient<C>, type: string | number, payload: unknown) => this.receive(client, type, payload));
-    this.log.info({ settings: this.settings, seed: this.seed }, "room created");
+    this.log.info({ settings: this.mode.publicSettings?.(this.settings) ?? this.settings, seed: this.seed }, "room created");
   }
 
   override onJoin(client: MatchClient<C>, _options: unknown, auth?: JoinAuth<OptionsOf<C>>): void {
@@ -472,6 +472,7 @@ export class MatchRoom<C extends ModeContract, Settings, S, E, Section> extends 
         matchId: this.matchId,
         mode: this.mode.contract.name,
         rulesVersion: this.mode.rules.version,
+        season: this.services.config.season,
         seed: this.seed,
         node: this.services.config.nodeId,
         startedAt: this.lifecycle.startedAtDate ?? endedAt,

@@ -6,6 +6,8 @@ export interface FinishedMatch {
   matchId: string;
   mode: string;
   rulesVersion: number;
+  /** The season the match counts for (the server's SEASON when it ended). */
+  season: string;
   seed: number;
   node: string;
   startedAt: Date;
@@ -21,6 +23,7 @@ export function matchResultOf(match: FinishedMatch, outcome: MatchOutcome): Matc
     mode: match.mode,
     rulesVersion: match.rulesVersion,
     status: outcome.status,
+    season: match.season,
     seed: match.seed,
     node: match.node,
     startedAt: match.startedAt.toISOString(),
@@ -37,6 +40,8 @@ export function matchResultOf(match: FinishedMatch, outcome: MatchOutcome): Matc
       finishTimeMs: s.finishTimeMs,
       details: { ...s.details, leftEarly: s.leftEarly },
       reputationDelta: s.reputationDelta ?? 0,
+      leftEarly: s.leftEarly,
+      team: s.team ?? null,
     })),
     rows: outcome.rows ?? {},
   };

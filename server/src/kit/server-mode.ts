@@ -81,6 +81,12 @@ export interface ServerMode<C extends ModeContract, Settings, S, E, Section = un
   openSeats?(state: S): readonly number[];
   /** A compact input log for modes that log many inputs (default: an array of encoded inputs). */
   inputLog?(): InputLog<MessagesOf<C>>;
+  /**
+   * What of the settings anyone may read — in the room's log while the match runs (`played`
+   * undefined) and with the stored match (`GET /matches/:id`, its replay) — when the settings hold
+   * something secret (a quiz's answers). Without it the settings are public as they are.
+   */
+  publicSettings?(settings: Settings, played?: { summary: Record<string, unknown> }): unknown;
   /** Tables of the mode's own (rows come in `outcome.rows` under the table's name). */
   tables?: ReadonlyArray<ModeTable>;
 }

@@ -279,7 +279,7 @@ async function fewestRooms(): Promise<string> {
 }
 
 /** Spectator mirrors are created on the node that runs the match; other rooms where Colyseus would put them. */
-export function placeRooms(fallback: () => Promise<string> = fewestRooms) {
+export function placeRooms(fallback: (roomName: string, options: unknown) => Promise<string> = fewestRooms) {
   return async (roomName: string, options: unknown): Promise<string> => {
     if (roomName === SPECTATE_ROOM) {
       const parsed = SpectateOptions.safeParse(options);
@@ -288,6 +288,6 @@ export function placeRooms(fallback: () => Promise<string> = fewestRooms) {
         if (listing?.processId) return listing.processId;
       }
     }
-    return fallback();
+    return fallback(roomName, options);
   };
 }

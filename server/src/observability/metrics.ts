@@ -5,6 +5,19 @@ export const METRIC_PREFIX = "arena_";
 
 export type FrameKind = "patch" | "full_state" | "message" | "other";
 
+/** Why a matchmaking request was refused with 503 (the `reason` label of the refusals counter). */
+export type RefusalReason = "redis_unreachable" | "resuming" | "timeout" | "draining";
+export const REFUSAL_REASONS: readonly RefusalReason[] = ["redis_unreachable", "resuming", "timeout", "draining"];
+
+/** What the Redis gauges read at scrape time. */
+export interface RedisState {
+  readonly isUp: boolean;
+  /** Times this node lost Redis since it started (a 10 s outage falls between two scrapes). */
+  readonly outages: number;
+  /** Other nodes whose heartbeat lapsed. */
+  readonly stalledPeers: number;
+}
+
 /**
  * Per-mode running sums for the hottest counters (a frame sent, a message received): plain
  * number increments on the hot path, moved into the Prometheus counters at scrape time.
@@ -49,9 +62,12 @@ export class Metrics {
   readonly resultsWriteFailures: Counter;
   readonly resultsRetries: Counter;
   readonly resultsOutboxDepth: Gauge;
+  readonly matchmakingRefusals: Counter<"reason">;
+  readonly resultsQuarantined: Counter;
+  readonly clusterRepairs: Counter<"kind">;
   private readonly tallies = new Map<string, ModeTally>();
 
-  constructor(census: RoomCensus, outboxDepth: () => number) {
+  constructor(census: RoomCensus, outboxDepth: () => number, quarantineDepth: () => Promise<number> = async () => 0) {
     const registers = [this.registry];
     const p = METRIC_PREFIX;
     collectDefaultMetrics({ register: this.registry, prefix: p, eventLoopMonitoringPrecision: 10 });
@@ -195,6 +211,74 @@ export class Metrics {
         this.set(outboxDepth());
       },
     });
+
+    this.matchmakingRefusals = new Counter({
+      name: `${p}matchmaking_refusals_total`,
+      help: "Matchmaking requests refused with 503 UNAVAILABLE, by reason (redis_unreachable, resuming: just back from a cut or a stall, timeout, draining).",
+      labelNames: ["reason"],
+      registers,
+    });
+    for (const reason of REFUSAL_REASONS) this.matchmakingRefusals.labels(reason).inc(0);
+    this.resultsQuarantined = new Counter({
+      name: `${p}results_quarantined_total`,
+      help: "Journal entries moved to the quarantine file (unreadable, or failing the result contract).",
+      registers,
+    });
+    new Gauge({
+      name: `${p}results_quarantine_depth`,
+      help: "Entries in this node's quarantine file not yet retried successfully (npm run results -- quarantine).",
+      registers,
+      async collect() {
+        this.set(await quarantineDepth());
+      },
+    });
+    this.clusterRepairs = new Counter({
+      name: `${p}cluster_repairs_total`,
+      help: "What this node did to stay consistent after a fault: registration (re-registered), listing (a room re-listed), stale_listing (removed), late_request (dropped: its sender had given up).",
+      labelNames: ["kind"],
+      registers,
+    });
+  }
+
+  /**
+   * With Redis: the link state, its outages and the peers whose heartbeat lapsed. Only a node with
+   * REDIS_URL has these series, so a single node never looks like one with Redis down.
+   */
+  trackRedis(redis: RedisState): void {
+    const registers = [this.registry];
+    const p = METRIC_PREFIX;
+    new Gauge({
+      name: `${p}redis_up`,
+      help: "1 while this node reaches Redis (connections ready, PING answered), 0 while it does not.",
+      registers,
+      collect() {
+        this.set(redis.isUp ? 1 : 0);
+      },
+    });
+    new Counter({
+      name: `${p}redis_outages_total`,
+      help: "Times this node lost Redis (connection lost or PING unanswered for 1 s).",
+      registers,
+      collect() {
+        this.reset();
+        this.inc(redis.outages);
+      },
+    });
+    new Gauge({
+      name: `${p}cluster_stalled_nodes`,
+      help: "Other nodes whose heartbeat lapsed (stalled or cut off from Redis): their rooms are not offered.",
+      registers,
+      collect() {
+        this.set(redis.stalledPeers);
+      },
+    });
+    for (const kind of ["registration", "listing", "stale_listing", "late_request"]) this.clusterRepairs.labels(kind).inc(0);
+  }
+
+  countClusterRepair(repair: { registration: number; listings: number; staleListings: number }): void {
+    this.clusterRepairs.labels("registration").inc(repair.registration);
+    this.clusterRepairs.labels("listing").inc(repair.listings);
+    this.clusterRepairs.labels("stale_listing").inc(repair.staleListings);
   }
 
   /** The running sums of a mode (created on first use; modes are few). */

@@ -1,5 +1,10 @@
 import { z } from "zod";
-import { MODE_NAMES } from "@arena/shared";
+import { MODE_NAMES, SEASON_ID_PATTERN } from "@arena/shared";
+
+/** The season of results that name none (stored before seasons existed); SEASON's default. */
+export const FIRST_SEASON = "s1";
+
+export const SeasonId = z.string().regex(SEASON_ID_PATTERN, "must be a season id such as s1 (lower-case letters, digits, - and _)");
 
 /** One player's part in a finished match. */
 export const ParticipantResult = z.object({
@@ -13,6 +18,10 @@ export const ParticipantResult = z.object({
   details: z.record(z.string(), z.unknown()),
   /** Added to the player's reputation when the result is stored. */
   reputationDelta: z.number().int().default(0),
+  /** Left before the end: counts as last for the skill rating. */
+  leftEarly: z.boolean().default(false),
+  /** The player's team (a war faction): teammates win and lose their rating together. */
+  team: z.string().min(1).max(32).nullable().default(null),
 });
 export type ParticipantResult = z.input<typeof ParticipantResult>;
 
@@ -44,6 +53,8 @@ const MatchResultShape = z.object({
   /** Version of the mode's rules the match was played with (1: before versions were recorded). */
   rulesVersion: z.number().int().min(1).default(1),
   status: z.enum(["completed", "aborted"]),
+  /** The season the match counts for (its stats and ratings): the server's SEASON when it ended. */
+  season: SeasonId.default(FIRST_SEASON),
   seed: z.number().int().min(0).max(0xffffffff),
   node: z.string(),
   startedAt: z.iso.datetime(),

@@ -1,5 +1,6 @@
 /** Read paths behind the HTTP routes. Each one is an index range read (see the indexes in schema.ts). */
-import { and, asc, desc, eq, lt, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, lt, sql } from "drizzle-orm";
+import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import {
   rankFor,
   type HistoryEntry,
@@ -10,33 +11,76 @@ import {
   type PlayerSummary,
 } from "@arena/shared";
 import type { Db } from "./database.js";
+import { serverMode } from "../modes/index.js";
 import { tablesOf } from "../modes/tables.js";
-import { matchParticipants, matches, playerStats, players } from "./schema.js";
+import { matchParticipants, matches, playerRatings, playerStats, players } from "./schema.js";
 
-export async function leaderboard(db: Db, mode: string, query: LeaderboardQuery): Promise<LeaderboardEntry[]> {
-  const order: SQL[] = {
-    total: [desc(playerStats.totalScore), asc(playerStats.playerId)],
-    best: [desc(playerStats.bestScore), asc(playerStats.playerId)],
-    wins: [desc(playerStats.wins), asc(playerStats.playerId)],
-    rating: [desc(players.reputation), asc(players.id)],
-  }[query.by];
-  const rows = await db
-    .select({
-      playerId: playerStats.playerId,
-      displayName: playerStats.displayName,
-      matches: playerStats.matches,
-      wins: playerStats.wins,
-      totalScore: playerStats.totalScore,
-      bestScore: playerStats.bestScore,
-      reputation: players.reputation,
-    })
-    .from(playerStats)
-    .innerJoin(players, eq(players.id, playerStats.playerId))
-    .where(eq(playerStats.mode, mode))
-    .orderBy(...order)
-    .limit(query.limit)
-    .offset(query.offset);
-  return rows.map((row, i) => ({ position: query.offset + i + 1, ...row, rank: rankFor(row.reputation) }));
+/**
+ * Descending as the board indexes are built (drizzle's `.desc()` is DESC NULLS LAST); a plain
+ * `desc` means NULLS FIRST, which no index matches, so every page would sort the whole board.
+ */
+const downward = (column: AnyPgColumn) => sql`${column} desc nulls last`;
+
+/** The ratings and the stats of one player, mode and season are the same row pair. */
+const sameSeasonRow = and(
+  eq(playerRatings.playerId, playerStats.playerId),
+  eq(playerRatings.mode, playerStats.mode),
+  eq(playerRatings.season, playerStats.season),
+);
+
+/**
+ * One season's board of a mode, as a query (not yet run). By rating it reads `player_ratings` down
+ * its board index (ordinal, then player id); the other boards read `player_stats` down theirs.
+ * Either way the other table's row of the same player, mode and season comes along.
+ */
+export function leaderboardQuery(db: Db, mode: string, season: string, query: LeaderboardQuery) {
+  const fields = {
+    playerId: playerStats.playerId,
+    displayName: playerStats.displayName,
+    matches: playerStats.matches,
+    wins: playerStats.wins,
+    totalScore: playerStats.totalScore,
+    bestScore: playerStats.bestScore,
+    reputation: players.reputation,
+    mu: playerRatings.mu,
+    sigma: playerRatings.sigma,
+    ordinal: playerRatings.ordinal,
+    ratedMatches: playerRatings.matches,
+  };
+  const board =
+    query.by === "rating"
+      ? db
+          .select(fields)
+          .from(playerRatings)
+          .innerJoin(playerStats, sameSeasonRow)
+          .innerJoin(players, eq(players.id, playerRatings.playerId))
+          .where(and(eq(playerRatings.mode, mode), eq(playerRatings.season, season)))
+          .orderBy(downward(playerRatings.ordinal), asc(playerRatings.playerId))
+      : db
+          .select(fields)
+          .from(playerStats)
+          .innerJoin(players, eq(players.id, playerStats.playerId))
+          .leftJoin(playerRatings, sameSeasonRow)
+          .where(and(eq(playerStats.mode, mode), eq(playerStats.season, season)))
+          .orderBy(
+            ...{
+              total: [downward(playerStats.totalScore), asc(playerStats.playerId)],
+              best: [downward(playerStats.bestScore), asc(playerStats.playerId)],
+              wins: [downward(playerStats.wins), asc(playerStats.playerId)],
+              reputation: [downward(players.reputation), asc(players.id)],
+            }[query.by],
+          );
+  return board.limit(query.limit).offset(query.offset);
+}
+
+export async function leaderboard(db: Db, mode: string, season: string, query: LeaderboardQuery): Promise<LeaderboardEntry[]> {
+  const rows = await leaderboardQuery(db, mode, season, query);
+  return rows.map(({ mu, sigma, ordinal, ratedMatches, ...row }, i) => ({
+    position: query.offset + i + 1,
+    ...row,
+    rank: rankFor(row.reputation),
+    rating: mu === null || sigma === null || ordinal === null ? null : { mu, sigma, ordinal, matches: ratedMatches ?? 0 },
+  }));
 }
 
 export async function findPlayer(db: Db, playerId: string): Promise<PlayerSummary | undefined> {
@@ -93,7 +137,7 @@ export async function findMatch(db: Db, matchId: string): Promise<MatchResponse 
     node: match.node,
     startedAt: match.startedAt.toISOString(),
     endedAt: match.endedAt.toISOString(),
-    settings: match.settings as Record<string, unknown>,
+    settings: (serverMode(match.mode)?.publicSettings?.(match.settings, { summary: match.summary as Record<string, unknown> }) ?? match.settings) as Record<string, unknown>,
     summary: match.summary as Record<string, unknown>,
     participants: participants.map((p) => ({
       playerId: p.playerId,

@@ -4,14 +4,16 @@ import { MODE_TABLES } from "../modes/tables.js";
 import { batchJson, rowsOf } from "./batch-json.js";
 import type { Db } from "./database.js";
 import { MatchResult, type CheckedMatchResult } from "./match-result.js";
+import { applyRatings, registerSeasons } from "./ratings-store.js";
 import { matchParticipants, matches, playerStats, players } from "./schema.js";
 
 export type WriteOutcome = "written" | "duplicate";
 
-/** Running totals a batch adds to one player's `player_stats` row of one mode. */
+/** Running totals a batch adds to one player's `player_stats` row of one mode and season. */
 interface StatsDelta {
   player_id: string;
   mode: string;
+  season: string;
   display_name: string;
   matches: number;
   wins: number;
@@ -34,6 +36,7 @@ export async function writeMatchResults(
   const results = inputs.map((input) => checkRows(MatchResult.parse(input), tables));
   const outcomes = new Map<string, WriteOutcome>(results.map((r) => [r.matchId, "duplicate"]));
   if (results.length === 0) return outcomes;
+  await registerSeasons(db, results.map((r) => r.season));
 
   // Each statement takes the whole batch as one JSON parameter that PostgreSQL expands with
   // json_to_recordset: building a multi-row insert value by value costs more CPU than the database.
@@ -70,9 +73,10 @@ export async function writeMatchResults(
     const newest = new Map<string, { id: string; display_name: string; is_bot: boolean }>();
     for (const r of written) for (const p of r.participants) newest.set(p.playerId, { id: p.playerId, display_name: p.displayName, is_bot: p.isBot });
     if (newest.size > 0) {
+      // rows in id order: concurrent batches of the same players lock them in one order and never deadlock
       await tx.execute(sql`
         insert into ${players} (id, display_name, is_bot)
-        select id, display_name, is_bot from json_to_recordset(${batchJson([...newest.values()])}) as x(id uuid, display_name text, is_bot boolean)
+        select id, display_name, is_bot from json_to_recordset(${batchJson(inKeyOrder(newest))}) as x(id uuid, display_name text, is_bot boolean)
         on conflict (id) do update set display_name = excluded.display_name, last_seen_at = now()`);
     }
 
@@ -101,11 +105,11 @@ export async function writeMatchResults(
     const stats = statsDeltas(written);
     if (stats.length > 0) {
       await tx.execute(sql`
-        insert into ${playerStats} (player_id, mode, display_name, matches, wins, total_score, best_score, last_played_at)
-        select player_id, mode, display_name, matches, wins, total_score, best_score, last_played_at
-        from json_to_recordset(${batchJson(stats)}) as x(player_id uuid, mode text, display_name text, matches int, wins int,
+        insert into ${playerStats} (player_id, mode, season, display_name, matches, wins, total_score, best_score, last_played_at)
+        select player_id, mode, season, display_name, matches, wins, total_score, best_score, last_played_at
+        from json_to_recordset(${batchJson(stats)}) as x(player_id uuid, mode text, season text, display_name text, matches int, wins int,
              total_score bigint, best_score int, last_played_at timestamptz)
-        on conflict (player_id, mode) do update set
+        on conflict (player_id, mode, season) do update set
           display_name = excluded.display_name,
           matches = player_stats.matches + excluded.matches,
           wins = player_stats.wins + excluded.wins,
@@ -113,6 +117,8 @@ export async function writeMatchResults(
           best_score = greatest(player_stats.best_score, excluded.best_score),
           last_played_at = greatest(player_stats.last_played_at, excluded.last_played_at)`);
     }
+
+    await applyRatings(tx, written);
 
     // reputation: deltas of one player summed over the batch, never below zero
     const reputation = new Map<string, number>();
@@ -134,19 +140,20 @@ export async function writeMatchResults(
   });
 }
 
-/** Leaderboard totals a batch adds: completed matches only, humans only, summed per player and mode. */
+/** Leaderboard totals a batch adds: completed matches only, humans only, summed per player, mode and season. */
 function statsDeltas(results: readonly CheckedMatchResult[]): StatsDelta[] {
   const byKey = new Map<string, StatsDelta>();
   for (const r of results) {
     if (r.status !== "completed") continue;
     for (const p of r.participants) {
       if (p.isBot) continue;
-      const key = `${p.playerId}|${r.mode}`;
+      const key = `${p.playerId}|${r.mode}|${r.season}`;
       const delta = byKey.get(key);
       if (!delta) {
         byKey.set(key, {
           player_id: p.playerId,
           mode: r.mode,
+          season: r.season,
           display_name: p.displayName,
           matches: 1,
           wins: p.placement === 1 ? 1 : 0,
@@ -166,7 +173,12 @@ function statsDeltas(results: readonly CheckedMatchResult[]): StatsDelta[] {
       }
     }
   }
-  return [...byKey.values()];
+  return inKeyOrder(byKey);
+}
+
+/** A map's values in the order of its keys (the order rows are locked in). */
+function inKeyOrder<T>(rows: ReadonlyMap<string, T>): T[] {
+  return [...rows.keys()].sort().map((key) => rows.get(key)!);
 }
 
 /** Checks the rows of the mode's own tables; a table nobody knows is a programming error, not data to drop. */

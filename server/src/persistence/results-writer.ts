@@ -1,17 +1,46 @@
 import { mkdir, open, readFile, rename, type FileHandle } from "node:fs/promises";
 import path from "node:path";
+import { describeIssues } from "@arena/shared";
 import type { Logger } from "../observability/logger.js";
 import type { ResultsSink } from "../kit/services.js";
 import { MatchResult, type CheckedMatchResult } from "./match-result.js";
+import { Quarantine, quarantineBeside, type Rejected } from "./quarantine.js";
 import type { WriteOutcome } from "./results-store.js";
+
+export const JOURNAL_FILE = "results-journal.jsonl";
 
 /** One line of the journal: a result to write, or the note that it was written. */
 type JournalEntry = { op: "put"; result: CheckedMatchResult } | { op: "done"; matchId: string };
+
+/** What a journal line turned out to be when read back. */
+export type JournalLine = JournalEntry | { op: "rejected"; rejected: Rejected };
+
+/** Parses and validates one journal line (the server at start-up, the results CLI on a retry). */
+export function readJournalLine(raw: string): JournalLine {
+  let entry: unknown;
+  try {
+    entry = JSON.parse(raw);
+  } catch {
+    return { op: "rejected", rejected: { raw, reason: "not JSON (a torn or corrupted line)" } };
+  }
+  const { op, result, matchId } = (typeof entry === "object" && entry !== null ? entry : {}) as Record<string, unknown>;
+  if (op === "done" && typeof matchId === "string") return { op: "done", matchId };
+  if (op !== "put") return { op: "rejected", rejected: { raw, reason: "not a journal entry (no op put or done)" } };
+  const parsed = MatchResult.safeParse(result);
+  if (parsed.success) return { op: "put", result: parsed.data };
+  const id = (result as { matchId?: unknown } | undefined)?.matchId;
+  return {
+    op: "rejected",
+    rejected: { raw, reason: `fails the result contract: ${describeIssues(parsed.error)}`, ...(typeof id === "string" ? { matchId: id } : {}) },
+  };
+}
 
 export interface ResultsWriterOptions {
   /** Writes a batch of results to the database in one transaction, idempotently by match id. */
   write: (results: CheckedMatchResult[]) => Promise<Map<string, WriteOutcome>>;
   journalPath: string;
+  /** Where unreadable or invalid journal entries go (default: results-quarantine.jsonl beside the journal). */
+  quarantinePath?: string;
   logger: Logger;
   retryBaseMs?: number;
   retryMaxMs?: number;
@@ -23,6 +52,7 @@ export interface ResultsWriterOptions {
   onWritten?: (outcome: WriteOutcome, seconds: number) => void;
   onFailure?: (error: unknown) => void;
   onRetry?: (attempt: number) => void;
+  onQuarantined?: (count: number) => void;
 }
 
 /**
@@ -47,11 +77,13 @@ export class ResultsWriter implements ResultsSink {
   private attempt = 0;
   private closed = false;
   private idleWaiters: Array<() => void> = [];
-  private readonly options: Required<Omit<ResultsWriterOptions, "onWritten" | "onFailure" | "onRetry">> &
-    Pick<ResultsWriterOptions, "onWritten" | "onFailure" | "onRetry">;
+  private readonly quarantine: Quarantine;
+  private readonly options: Required<Omit<ResultsWriterOptions, "onWritten" | "onFailure" | "onRetry" | "onQuarantined" | "quarantinePath">> &
+    Pick<ResultsWriterOptions, "onWritten" | "onFailure" | "onRetry" | "onQuarantined">;
 
   constructor(options: ResultsWriterOptions) {
     this.options = { retryBaseMs: 200, retryMaxMs: 10_000, concurrency: 4, batchSize: 100, ...options };
+    this.quarantine = new Quarantine(options.quarantinePath ?? quarantineBeside(options.journalPath));
   }
 
   /** Results accepted but not yet confirmed by the database. */
@@ -59,15 +91,31 @@ export class ResultsWriter implements ResultsSink {
     return this.pending.size;
   }
 
+  /** Entries waiting in the quarantine file (read from the file: the CLI resolves them from outside). */
+  quarantineDepth(): Promise<number> {
+    return this.quarantine.depth();
+  }
+
   /** Consecutive failed attempts of the current backoff. */
   get retries(): number {
     return this.attempt;
   }
 
-  /** Opens the journal, queues whatever it still holds, and starts writing. */
+  /**
+   * Opens the journal, queues whatever it still holds, and starts writing. Entries it cannot use
+   * are quarantined (and fsync'd there) before the journal is rewritten without them.
+   */
   async start(): Promise<number> {
     await mkdir(path.dirname(this.options.journalPath), { recursive: true });
-    const leftover = await this.readJournal();
+    const { leftover, rejected } = await this.readJournal();
+    const quarantined = await this.quarantine.add(rejected);
+    for (const entry of quarantined) {
+      this.options.logger.error(
+        { quarantineId: entry.id, matchId: entry.matchId, reason: entry.reason, quarantine: this.quarantine.file },
+        "journal entry quarantined, not written: fix it, then npm run results -- retry",
+      );
+    }
+    if (quarantined.length > 0) this.options.onQuarantined?.(quarantined.length);
     // rewrite the journal with only what is still pending, so it does not grow across restarts
     const tmp = `${this.options.journalPath}.tmp`;
     const handle = await open(tmp, "w");
@@ -242,33 +290,36 @@ export class ResultsWriter implements ResultsSink {
     });
   }
 
-  private async readJournal(): Promise<CheckedMatchResult[]> {
+  /**
+   * The results still to write, and the lines that cannot be used. A put that fails the contract is
+   * only rejected if no later line says it was written (an entry older than a contract change).
+   */
+  private async readJournal(): Promise<{ leftover: CheckedMatchResult[]; rejected: Rejected[] }> {
     let text: string;
     try {
       text = await readFile(this.options.journalPath, "utf8");
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return { leftover: [], rejected: [] };
       throw error;
     }
     const open = new Map<string, CheckedMatchResult>();
-    for (const line of text.split("\n")) {
-      if (line.trim() === "") continue;
-      let entry: JournalEntry;
-      try {
-        entry = JSON.parse(line) as JournalEntry;
-      } catch {
-        // a torn last line from a crash mid-write: the result it held was never acknowledged
-        this.options.logger.warn("skipping a torn journal line");
-        continue;
-      }
-      if (entry.op === "put") {
-        const parsed = MatchResult.safeParse(entry.result);
-        if (parsed.success) open.set(parsed.data.matchId, parsed.data);
-        else this.options.logger.error({ issues: parsed.error.issues.slice(0, 3) }, "skipping an invalid journal entry");
-      } else if (entry.op === "done") {
-        open.delete(entry.matchId);
+    const invalid = new Map<string, Rejected>();
+    const rejected: Rejected[] = [];
+    for (const raw of text.split("\n")) {
+      if (raw.trim() === "") continue;
+      const line = readJournalLine(raw);
+      if (line.op === "put") {
+        open.set(line.result.matchId, line.result);
+        invalid.delete(line.result.matchId);
+      } else if (line.op === "done") {
+        open.delete(line.matchId);
+        invalid.delete(line.matchId);
+      } else if (line.rejected.matchId !== undefined) {
+        invalid.set(line.rejected.matchId, line.rejected);
+      } else {
+        rejected.push(line.rejected);
       }
     }
-    return [...open.values()];
+    return { leftover: [...open.values()], rejected: [...rejected, ...invalid.values()] };
   }
 }

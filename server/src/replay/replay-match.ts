@@ -9,6 +9,7 @@ import { serverMode } from "../modes/index.js";
 import { tablesOf } from "../modes/tables.js";
 import type { Db } from "../persistence/database.js";
 import { matchParticipants, matches } from "../persistence/schema.js";
+import { ratingReplayLines } from "./replay-ratings.js";
 
 /** One comparable line of an outcome, e.g. `player <id>: placement 1, score 300`. */
 type Line = string;
@@ -78,6 +79,9 @@ export async function replayStoredMatch(db: Db, matchId: string): Promise<Replay
     for (const row of storedRows) storedLines.push(rowLine(table.name, row, keys));
     for (const row of outcome.rows?.[table.name] ?? []) replayedLines.push(rowLine(table.name, table.row.parse(row), keys.length > 0 ? keys : Object.keys(row).sort()));
   }
+  const ratings = await ratingReplayLines(db, matchId, outcome);
+  storedLines.push(...ratings.stored);
+  replayedLines.push(...ratings.replayed);
   storedLines.sort();
   replayedLines.sort();
   const same = storedLines.length === replayedLines.length && storedLines.every((line, i) => line === replayedLines[i]);

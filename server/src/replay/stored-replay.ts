@@ -16,8 +16,11 @@ export type StoredReplay =
 export async function loadReplay(db: Db, matchId: string): Promise<StoredReplay> {
   const [match] = await db.select().from(matches).where(eq(matches.id, matchId)).limit(1);
   if (!match) return { found: false };
-  const current = serverMode(match.mode)?.rules.version ?? null;
-  if (current !== match.rulesVersion) return { found: true, rulesChanged: { mode: match.mode, recorded: match.rulesVersion, current } };
+  const mode = serverMode(match.mode);
+  const current = mode?.rules.version ?? null;
+  if (!mode || current !== match.rulesVersion) return { found: true, rulesChanged: { mode: match.mode, recorded: match.rulesVersion, current } };
+  // what GET /matches/:id shows of the settings (a quiz's unplayed questions stay hidden); the replay needs no more
+  const settings = mode.publicSettings?.(match.settings, { summary: match.summary as Record<string, unknown> }) ?? match.settings;
   return {
     found: true,
     replay: {
@@ -26,7 +29,7 @@ export async function loadReplay(db: Db, matchId: string): Promise<StoredReplay>
       status: match.status,
       rulesVersion: match.rulesVersion,
       seed: match.seed,
-      settings: match.settings as Record<string, unknown>,
+      settings: settings as Record<string, unknown>,
       startedAt: match.startedAt.toISOString(),
       endedAt: match.endedAt.toISOString(),
       replay: match.replay as MatchReplayResponse["replay"],

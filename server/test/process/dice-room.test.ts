@@ -1,7 +1,6 @@
 // first: records the raw frames of every client WebSocket (must load before the SDK)
 import { framesOf } from "../support/frame-recorder.js";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { after, before, describe, it } from "node:test";
 import { Decoder, decode } from "@colyseus/schema";
 import { unpack } from "msgpackr";
@@ -14,7 +13,8 @@ import { silentLogger } from "../support/fixtures.js";
 import { autoplay, diceArrays } from "../support/dice-play.js";
 import { player } from "../support/players.js";
 import { createScratchDatabase } from "../support/scratch-database.js";
-import { REPO_ROOT, startServer, type ServerProcess } from "../support/server-process.js";
+import { replayCli } from "../support/replay-cli.js";
+import { startServer, type ServerProcess } from "../support/server-process.js";
 
 type DiceRoom = RoomOf<"dice">;
 
@@ -35,15 +35,6 @@ async function until<T>(what: string, check: () => Promise<T | undefined>, timeo
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await sleep(100);
   }
-}
-
-function replayCli(databaseUrl: string, matchId: string) {
-  return spawnSync(process.execPath, ["server/dist/replay-cli.js", matchId], {
-    cwd: REPO_ROOT,
-    env: { PATH: process.env.PATH, DATABASE_URL: databaseUrl },
-    encoding: "utf8",
-    timeout: 30_000,
-  });
 }
 
 type Frame =
@@ -256,6 +247,12 @@ describe("liar's dice over real WebSockets", () => {
         }
       }
       assert.ok(hands.size >= 3, "the client saw several reveals");
+      // a client that joins while a round's dice are revealed gets them, public already, in its first state
+      const firstState = frames.find((f) => f.kind === "state");
+      const revealedBeforeJoin = new Set<number>();
+      if (firstState && firstState.kind === "state" && !revealedAt.has(firstState.state.round as number)) {
+        for (const p of Object.values(firstState.state.players)) if (p.revealed && p.revealed.length > 0) revealedBeforeJoin.add(firstState.state.round as number);
+      }
       let ownSeen = 0;
       for (const f of frames) {
         if (f.kind === "state") {
@@ -267,7 +264,7 @@ describe("liar's dice over real WebSockets", () => {
               assert.deepEqual(p.dice, hands.get(round)![mySeat], "the own dice the state shows are the ones later revealed");
               ownSeen++;
             }
-            if (p.seat !== mySeat && p.revealed && p.revealed.length > 0) {
+            if (p.seat !== mySeat && p.revealed && p.revealed.length > 0 && !revealedBeforeJoin.has(round)) {
               assert.ok((revealedAt.get(round) ?? Infinity) < f.index, `revealed dice of round ${round} only after its challenge`);
               assert.deepEqual(p.revealed, hands.get(round)![p.seat]);
             }

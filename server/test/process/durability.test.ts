@@ -37,10 +37,8 @@ describe("no result lost", () => {
     const target = new URL(TEST_DATABASE_URL);
     proxy = new TcpProxy(port, { host: target.hostname, port: Number(target.port || 5432) });
     await proxy.up();
-    const through = new URL(TEST_DATABASE_URL);
-    through.hostname = "127.0.0.1";
-    through.port = String(port);
-    proxyUrl = through.toString();
+    target.host = `127.0.0.1:${port}`;
+    proxyUrl = target.toString();
   });
   after(async () => {
     await proxy.down();

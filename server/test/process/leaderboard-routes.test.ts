@@ -1,9 +1,12 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, describe, it } from "node:test";
+import { and, eq } from "drizzle-orm";
 import type { HistoryResponse, HttpErrorBody, LeaderboardResponse, MatchResponse } from "@arena/shared";
 import { openDatabase, type Database } from "../../src/persistence/database.js";
 import { writeMatchResult } from "../../src/persistence/results-store.js";
+import { playerRatings, ratingChanges } from "../../src/persistence/schema.js";
+import { seasonSeed } from "../../src/ratings/ratings.js";
 import { raceResult, silentLogger } from "../support/fixtures.js";
 import { player } from "../support/players.js";
 import { createScratchDatabase } from "../support/scratch-database.js";
@@ -74,13 +77,17 @@ describe("leaderboard and history routes (real PostgreSQL)", () => {
     assert.equal(page2.body.entries[0]!.displayName, body.entries[1]!.displayName);
   });
 
-  it("ranks by best single score, by wins and by rating", async () => {
+  it("ranks by best single score, by wins, by reputation and by skill rating", async () => {
     const best = await get<LeaderboardResponse>("/leaderboards/race?by=best");
     assert.deepEqual(best.body.entries.map((e) => e.bestScore), [300, 300, 250]);
     const wins = await get<LeaderboardResponse>("/leaderboards/war?by=wins");
     assert.deepEqual(wins.body.entries.map((e) => [e.displayName, e.wins]), [["cyd", 1], ["ada", 0]]);
+    const reputation = await get<LeaderboardResponse>("/leaderboards/war?by=reputation");
+    assert.deepEqual(reputation.body.entries.map((e) => [e.displayName, e.reputation, e.rank]), [["cyd", 30, "bronze"], ["ada", 5, "bronze"]]);
     const rating = await get<LeaderboardResponse>("/leaderboards/war?by=rating");
-    assert.deepEqual(rating.body.entries.map((e) => [e.displayName, e.reputation, e.rank]), [["cyd", 30, "bronze"], ["ada", 5, "bronze"]]);
+    assert.equal(rating.body.season, "s1", "the server's SEASON when the query names none");
+    assert.deepEqual(rating.body.entries.map((e) => [e.displayName, e.rating?.matches]), [["cyd", 1], ["ada", 1]]);
+    assert.ok(rating.body.entries[0]!.rating!.ordinal > rating.body.entries[1]!.rating!.ordinal);
   });
 
   it("lists a player's recent matches, newest first, with a cursor", async () => {
@@ -108,6 +115,7 @@ describe("leaderboard and history routes (real PostgreSQL)", () => {
       ["/leaderboards/race?limit=abc", 400, "INVALID_QUERY"],
       ["/leaderboards/race?by=luck", 400, "INVALID_QUERY"],
       ["/leaderboards/race?offset=-1", 400, "INVALID_QUERY"],
+      ["/leaderboards/race?by=rating&season=Spring%202027", 400, "INVALID_QUERY"],
       ["/leaderboards/race?extra=1", 400, "INVALID_QUERY"],
       ["/leaderboards/chess", 404, "NOT_FOUND"],
       [`/players/${randomUUID()}/matches`, 404, "NOT_FOUND"],
@@ -173,8 +181,9 @@ describe("from the SDK to the leaderboard: a quiz and a war played, then read ba
       };
       const quizBoard = await until<LeaderboardResponse>("/leaderboards/quiz", (b) => b.entries.length >= 2);
       assert.deepEqual(quizBoard.entries.map((e) => e.displayName).sort(), ["alice", "bob"]);
-      const warBoard = await until<LeaderboardResponse>("/leaderboards/war?by=rating", (b) => b.entries.length > 0);
+      const warBoard = await until<LeaderboardResponse>("/leaderboards/war?by=reputation", (b) => b.entries.length > 0);
       assert.deepEqual(warBoard.entries.map((e) => e.displayName), ["alice"], "bots are not on the board");
+      assert.equal(warBoard.entries[0]!.rating, null, "a war against bots only rates nobody");
       const history = await until<HistoryResponse>(`/players/${aliceId}/matches`, (b) => b.matches.length >= 2);
       assert.deepEqual(history.matches.map((m) => m.matchId).sort(), [quizDone.matchId, warDone.matchId].sort());
       const stored = await until<MatchResponse>(`/matches/${warDone.matchId}`, () => true);
@@ -184,5 +193,78 @@ describe("from the SDK to the leaderboard: a quiz and a war played, then read ba
       await server.stop();
       await scratch.drop();
     }
+  });
+});
+
+describe("seasons: the rating board of each season over HTTP (real PostgreSQL)", () => {
+  let scratch: Awaited<ReturnType<typeof createScratchDatabase>>;
+  let server: ServerProcess;
+  let database: Database;
+  const [ada, bob, cyd] = [randomUUID(), randomUUID(), randomUUID()];
+  const names: Record<string, string> = { [ada]: "ada", [bob]: "bob", [cyd]: "cyd" };
+
+  /** A race of the given players in finishing order, counted for `season`. */
+  async function race(season: string, order: string[]) {
+    const result = raceResult(order.length, { season });
+    result.participants = order.map((playerId, i) => ({ ...result.participants[i]!, playerId, displayName: names[playerId]!, placement: i + 1 }));
+    assert.equal(await writeMatchResult(database.db, result), "written");
+  }
+  async function board(query: string): Promise<LeaderboardResponse> {
+    const res = await fetch(`${server.url}/leaderboards/race?${query}`);
+    assert.equal(res.status, 200, query);
+    return (await res.json()) as LeaderboardResponse;
+  }
+  const storedRatings = async (season: string) =>
+    Object.fromEntries(
+      (await database.db.select().from(playerRatings).where(eq(playerRatings.season, season))).map((r) => [names[r.playerId], r.ordinal]),
+    );
+
+  before(async () => {
+    scratch = await createScratchDatabase();
+    server = await startServer({ env: { DATABASE_URL: scratch.url, SEASON: "s2" } });
+    database = await openDatabase({ databaseUrl: scratch.url, dataDir: "", logger: silentLogger });
+    // last season: ada won everything
+    for (let i = 0; i < 4; i++) await race("s1", [ada, bob, cyd]);
+    // this season: cyd beats bob twice; ada has not played yet
+    await race("s2", [cyd, bob]);
+    await race("s2", [cyd, bob]);
+  });
+  after(async () => {
+    await database?.close();
+    await server?.stop();
+    await scratch?.drop();
+  });
+
+  it("shows the current season's board by rating, best ordinal first, with each player's rating", async () => {
+    const current = await board("by=rating");
+    assert.equal(current.season, "s2");
+    assert.deepEqual(current.entries.map((e) => [e.position, e.displayName, e.matches, e.rating?.matches]), [[1, "cyd", 2, 2], [2, "bob", 2, 2]]);
+    const stored = await storedRatings("s2");
+    for (const e of current.entries) assert.equal(e.rating!.ordinal, stored[e.displayName], `${e.displayName}: the stored ordinal`);
+    for (const e of current.entries) assert.equal(e.rating!.ordinal, e.rating!.mu - 3 * e.rating!.sigma);
+  });
+
+  it("keeps last season's boards as they were", async () => {
+    const last = await board("by=rating&season=s1");
+    assert.equal(last.season, "s1");
+    assert.deepEqual(last.entries.map((e) => [e.displayName, e.rating?.matches]), [["ada", 4], ["bob", 4], ["cyd", 4]]);
+    const stored = await storedRatings("s1");
+    assert.deepEqual(Object.fromEntries(last.entries.map((e) => [e.displayName, e.rating!.ordinal])), stored);
+    const totals = await board("by=total&season=s1");
+    assert.deepEqual(totals.entries.map((e) => [e.displayName, e.matches]), [["ada", 4], ["bob", 4], ["cyd", 4]]);
+    assert.deepEqual((await board("by=total")).entries.map((e) => [e.displayName, e.matches]), [["cyd", 2], ["bob", 2]], "a new season starts new boards");
+    assert.deepEqual((await board("by=rating&season=s9")).entries, [], "a season nobody played is empty");
+  });
+
+  it("carries a player's rating into the new season with wider uncertainty when they come back", async () => {
+    const [lastSeason] = (await board("by=rating&season=s1")).entries;
+    await race("s2", [ada, bob]);
+    const entry = (await board("by=rating")).entries.find((e) => e.displayName === "ada")!;
+    assert.equal(entry.rating!.matches, 1);
+    const [change] = await database.db.select().from(ratingChanges).where(and(eq(ratingChanges.playerId, ada), eq(ratingChanges.season, "s2")));
+    const seed = seasonSeed({ mu: lastSeason!.rating!.mu, sigma: lastSeason!.rating!.sigma });
+    assert.deepEqual({ mu: change!.muBefore, sigma: change!.sigmaBefore }, seed, "her first match this season started from last season's rating, widened");
+    assert.ok(seed.mu > 25 && seed.sigma > lastSeason!.rating!.sigma);
+    assert.deepEqual({ mu: entry.rating!.mu, sigma: entry.rating!.sigma }, { mu: change!.muAfter, sigma: change!.sigmaAfter });
   });
 });

@@ -8,6 +8,7 @@ import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import type { RaceRoom } from "@arena/client-sdk";
 import { NO_ZONE } from "@arena/shared/modes/war/contract";
 import { loadConfig } from "../../src/config.js";
+import { isolatedRedisUrl } from "../support/cluster.js";
 import { player } from "../support/players.js";
 import { REPO_ROOT, freePort, startServer, tempDir, type ServerProcess } from "../support/server-process.js";
 
@@ -565,6 +566,10 @@ function alertRuleTests(rulesFile: string) {
       ["arena_http_requests_total", { route: "auth", status_class: "2xx" }, grows(30)],
       ["arena_results_write_failures_total", {}, steady(0)],
       ["arena_results_outbox_depth", {}, steady(0)],
+      ["arena_redis_up", {}, steady(1)],
+      ["arena_redis_outages_total", {}, steady(1)],
+      ["arena_cluster_stalled_nodes", {}, steady(0)],
+      ["arena_results_quarantine_depth", {}, steady(0)],
     ]),
     ...histogram("arena_tick_duration_seconds", { instance: "healthy", mode: "race" }, tickBounds, 0.005, 1200),
     ...histogram("arena_matchmaking_duration_seconds", { instance: "healthy", method: "joinOrCreate" }, latencyBounds, 0.05, 60),
@@ -616,6 +621,11 @@ function alertRuleTests(rulesFile: string) {
     ...node("write-failing", [["arena_results_write_failures_total", {}, grows(2)]]),
     ...node("outbox-growing", [["arena_results_outbox_depth", {}, grows(1)]]),
     ...node("outbox-large", [["arena_results_outbox_depth", {}, steady(150)]]),
+    ...node("redis-down", [["arena_redis_up", {}, "1x5 0x35"]]),
+    ...node("redis-flapping", [["arena_redis_outages_total", {}, grows(0.5)]]),
+    ...node("redis-blip", [["arena_redis_outages_total", {}, "0x10 1x30"]]),
+    ...node("peer-stalled", [["arena_cluster_stalled_nodes", {}, steady(1)]]),
+    ...node("quarantined", [["arena_results_quarantine_depth", {}, steady(2)]]),
     ...node("writes-slow", []),
     ...histogram("arena_results_write_duration_seconds", { instance: "writes-slow" }, latencyBounds, 1, 10),
   ];
@@ -658,6 +668,10 @@ function alertRuleTests(rulesFile: string) {
               alert("ArenaResultsOutboxGrowing", "warning", { ...job, instance: "outbox-growing" }),
               alert("ArenaResultsOutboxLarge", "critical", { ...job, instance: "outbox-large" }),
               alert("ArenaResultWritesSlow", "warning", { instance: "writes-slow" }),
+              alert("ArenaRedisUnreachable", "critical", { ...job, instance: "redis-down" }),
+              alert("ArenaRedisFlapping", "warning", { ...job, instance: "redis-flapping" }),
+              alert("ArenaPeerStalled", "warning", { instance: "peer-stalled" }),
+              alert("ArenaResultsQuarantined", "warning", { ...job, instance: "quarantined" }),
             ],
           },
         ],
@@ -689,7 +703,8 @@ describe("observability assets against a running server", () => {
   before(async () => {
     dashboard = JSON.parse(await readAsset(ASSETS.dashboard)) as Dashboard;
     alerts = await readYaml<RuleFile>(ASSETS.alerts);
-    server = await startServer({ env: { WAR_LOBBY_TIMEOUT_MS: "300", POST_MATCH_LINGER_MS: "500" } });
+    // with Redis, as the nodes of docker-compose.yml run: the cluster metrics exist only then
+    server = await startServer({ env: { WAR_LOBBY_TIMEOUT_MS: "300", POST_MATCH_LINGER_MS: "500", REDIS_URL: isolatedRedisUrl(12) } });
     await Promise.all([playRace(server.url), playWar(server.url), flood(server.url), refusedJoin(server.url)]);
     // the results writer confirms both matches in the background
     const deadline = Date.now() + 15_000;
@@ -742,6 +757,10 @@ describe("observability assets against a running server", () => {
       "arena_results_outbox_depth",
       "arena_matchmaking_requests_total",
       "arena_messages_rejected_total",
+      "arena_redis_up",
+      "arena_redis_outages_total",
+      "arena_cluster_stalled_nodes",
+      "arena_results_quarantine_depth",
     ]) {
       assert.ok(usedByRules.has(name), `an alert watches ${name}`);
     }
@@ -844,6 +863,9 @@ describe("observability assets against a running server", () => {
         "arena_process_resident_memory_bytes",
         "arena_nodejs_heap_size_used_bytes",
         "arena_process_start_time_seconds",
+        "arena_redis_up",
+        "arena_redis_outages_total",
+        "arena_cluster_stalled_nodes",
       ],
       Load: ["arena_rooms_active", "arena_clients_connected", "arena_matchmaking_requests_total"],
       Game: [
@@ -857,13 +879,15 @@ describe("observability assets against a running server", () => {
         "arena_messages_rejected_total",
         "arena_bytes_sent_total",
       ],
-      Matchmaking: ["arena_matchmaking_requests_total", "arena_matchmaking_duration_seconds"],
+      Matchmaking: ["arena_matchmaking_requests_total", "arena_matchmaking_duration_seconds", "arena_matchmaking_refusals_total", "arena_cluster_repairs_total"],
       Persistence: [
         "arena_results_write_duration_seconds",
         "arena_results_written_total",
         "arena_results_write_failures_total",
         "arena_results_retries_total",
         "arena_results_outbox_depth",
+        "arena_results_quarantine_depth",
+        "arena_results_quarantined_total",
       ],
     };
     for (const { row, panels } of rows) {
@@ -912,6 +936,8 @@ describe("observability assets against a running server", () => {
     assert.match(expr("ArenaResultsOutboxLarge"), /arena_results_outbox_depth.* > 100/);
     assert.match(expr("ArenaMatchmakingErrors"), /outcome=~"error\|unavailable".*> 0\.05/);
     assert.match(expr("ArenaMessageRejectionsHigh"), /arena_messages_rejected_total/);
+    assert.match(expr("ArenaRedisUnreachable"), /arena_redis_up\{job="arena"\} == 0/);
+    assert.match(expr("ArenaResultsQuarantined"), /arena_results_quarantine_depth\{job="arena"\} > 0/);
   });
 
   it("prometheus.yml scrapes both nodes every 15 s at /metrics and loads the alert rules", async () => {

@@ -4,7 +4,7 @@ import { replayMatch } from "@arena/shared/kit/rules";
 import { play, war } from "../../../loadtest/bench/replay-scenarios.js";
 import { matchResultOf } from "../../src/kit/result-of.js";
 import type { Db } from "../../src/persistence/database.js";
-import type { MatchResult } from "../../src/persistence/match-result.js";
+import { FIRST_SEASON, type MatchResult } from "../../src/persistence/match-result.js";
 import { writeMatchResult } from "../../src/persistence/results-store.js";
 
 export async function storeTenMinuteWar(db: Db): Promise<MatchResult> {
@@ -16,6 +16,7 @@ export async function storeTenMinuteWar(db: Db): Promise<MatchResult> {
       matchId: randomUUID(),
       mode: "war",
       rulesVersion: rules.version,
+      season: FIRST_SEASON,
       seed: setup.seed,
       node: "test",
       startedAt: new Date(endedAt.getTime() - 600_000),

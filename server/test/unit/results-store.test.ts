@@ -1,11 +1,16 @@
 import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
 import { after, before, describe, it } from "node:test";
-import { eq, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
+import postgres from "postgres";
 import { openDatabase, type Database } from "../../src/persistence/database.js";
-import { writeMatchResult } from "../../src/persistence/results-store.js";
+import type { MatchResult } from "../../src/persistence/match-result.js";
+import { RatingConflict } from "../../src/persistence/ratings-store.js";
+import { writeMatchResult, writeMatchResults } from "../../src/persistence/results-store.js";
+import { INITIAL_RATING, ordinalOf, rateMatch, seasonSeed, type SkillRating } from "../../src/ratings/ratings.js";
 import { quizAnswers, quizQuestions } from "../../src/modes/quiz/tables.js";
 import { factionStandings } from "../../src/modes/war/tables.js";
-import { matchParticipants, matches, players } from "../../src/persistence/schema.js";
+import { matchParticipants, matches, playerRatings, playerStats, players, ratingChanges } from "../../src/persistence/schema.js";
 import { raceResult, silentLogger } from "../support/fixtures.js";
 import { TEST_DATABASE_URL, tempDir } from "../support/server-process.js";
 
@@ -124,6 +129,174 @@ for (const backend of backends) {
       const rows = await database.db.select().from(players).where(eq(players.id, first.participants[0]!.playerId));
       assert.equal(rows.length, 1);
       assert.equal(rows[0]!.displayName, "renamed");
+    });
+
+    /** A player's stored rating in a mode and season, or undefined. */
+    const storedRating = async (playerId: string, season: string, mode = "race") => {
+      const [row] = await database.db
+        .select()
+        .from(playerRatings)
+        .where(and(eq(playerRatings.playerId, playerId), eq(playerRatings.mode, mode), eq(playerRatings.season, season)));
+      return row;
+    };
+    const changesOf = async (matchId: string) => database.db.select().from(ratingChanges).where(eq(ratingChanges.matchId, matchId));
+    const inSeason = (season: string, players = 2, overrides: Partial<MatchResult> = {}) => raceResult(players, { season, ...overrides });
+    /** What the pure update gives for a sequence of matches from fresh ratings, applied in order. */
+    const expected = (results: MatchResult[]) => {
+      const ratings = new Map<string, SkillRating>();
+      for (const r of results) {
+        const standings = r.participants.map((p) => ({ ...p, leftEarly: p.leftEarly ?? false }));
+        for (const c of rateMatch({ status: r.status, standings }, (id) => ratings.get(id) ?? { ...INITIAL_RATING })) ratings.set(c.playerId, c.after);
+      }
+      return ratings;
+    };
+
+    it("rates a batch's matches once although the batch is written twice, in the batch's order", async () => {
+      const season = `t-${shortId()}`;
+      const first = inSeason(season, 3);
+      const second = inSeason(season, 2);
+      // the winner of the first match loses the second
+      second.participants[1]!.playerId = first.participants[0]!.playerId;
+      const batch = [first, second];
+      const outcomes = await writeMatchResults(database.db, batch);
+      assert.deepEqual([...outcomes.values()], ["written", "written"]);
+      const again = await writeMatchResults(database.db, batch);
+      assert.deepEqual([...again.values()], ["duplicate", "duplicate"]);
+
+      const want = expected(batch);
+      const twice = first.participants[0]!.playerId;
+      for (const [playerId, rating] of want) {
+        const row = await storedRating(playerId, season);
+        assert.ok(row, `a rating for ${playerId}`);
+        assert.deepEqual({ mu: row.mu, sigma: row.sigma }, rating, "stored to the last bit");
+        assert.equal(row.ordinal, ordinalOf(rating));
+        assert.equal(row.matches, playerId === twice ? 2 : 1, "counted once per match");
+      }
+      const [firstChange] = (await changesOf(first.matchId)).filter((c) => c.playerId === twice);
+      const [secondChange] = (await changesOf(second.matchId)).filter((c) => c.playerId === twice);
+      assert.deepEqual([secondChange!.muBefore, secondChange!.sigmaBefore], [firstChange!.muAfter, firstChange!.sigmaAfter], "the second match starts where the first ended");
+      assert.equal((await changesOf(first.matchId)).length, 3);
+    });
+
+    it("leaves no rating behind when a batch fails, and rates each match once when it is retried", async () => {
+      const season = `t-${shortId()}`;
+      const good = inSeason(season, 2);
+      const bad = inSeason(season, 2);
+      bad.participants[0]!.playerId = good.participants[1]!.playerId;
+      const duplicateId = bad.participants[0]!.playerId;
+      bad.participants[1]!.playerId = duplicateId; // the same player twice: the participants insert fails
+      await assert.rejects(writeMatchResults(database.db, [good, bad]));
+      assert.equal(await storedRating(good.participants[0]!.playerId, season), undefined, "rolled back with the batch");
+      assert.equal((await changesOf(good.matchId)).length, 0);
+
+      // the writer retries the batch; one retry's reply is lost, so it comes a third time
+      bad.participants[1]!.playerId = randomUUID();
+      assert.deepEqual([...(await writeMatchResults(database.db, [good, bad])).values()], ["written", "written"]);
+      assert.deepEqual([...(await writeMatchResults(database.db, [good, bad])).values()], ["duplicate", "duplicate"]);
+      for (const [playerId, rating] of expected([good, bad])) {
+        const row = await storedRating(playerId, season);
+        assert.deepEqual({ mu: row!.mu, sigma: row!.sigma, matches: row!.matches }, { ...rating, matches: playerId === duplicateId ? 2 : 1 });
+      }
+    });
+
+    it("never loses an update when batches of the same players are written at the same time", async () => {
+      const season = `t-${shortId()}`;
+      const pair = inSeason(season, 2).participants;
+      const results = Array.from({ length: 6 }, (_, i) => {
+        const r = inSeason(season, 2);
+        // the two players take turns winning
+        r.participants = [pair[i % 2]!, pair[(i + 1) % 2]!].map((p, placement) => ({ ...p, placement: placement + 1 }));
+        return r;
+      });
+      await Promise.all(results.map((r) => writeMatchResults(database.db, [r])));
+      for (const p of pair) {
+        const changes = (await Promise.all(results.map((r) => changesOf(r.matchId)))).flat().filter((c) => c.playerId === p.playerId);
+        assert.equal(changes.length, 6);
+        // each match started from the one before it: the befores and afters form one chain
+        const afters = new Set(changes.map((c) => `${c.muAfter}/${c.sigmaAfter}`));
+        const starts = changes.filter((c) => !afters.has(`${c.muBefore}/${c.sigmaBefore}`));
+        assert.equal(starts.length, 1, "one chain from the initial rating");
+        assert.equal(new Set(changes.map((c) => `${c.muBefore}/${c.sigmaBefore}`)).size, 6, "no two matches read the same rating");
+        const row = await storedRating(p.playerId, season);
+        assert.equal(row!.matches, 6);
+        const befores = new Set(changes.map((c) => `${c.muBefore}/${c.sigmaBefore}`));
+        const last = changes.find((c) => !befores.has(`${c.muAfter}/${c.sigmaAfter}`));
+        assert.deepEqual({ mu: row!.mu, sigma: row!.sigma }, { mu: last!.muAfter, sigma: last!.sigmaAfter });
+      }
+    });
+
+    if (backend.name === "PostgreSQL") {
+      it("fails the whole batch when a concurrent one rated the same newcomer first, and its retry starts from that rating", async () => {
+        const season = `t-${shortId()}`;
+        const result = inSeason(season, 2);
+        const newcomer = result.participants[0]!;
+        const other = postgres(TEST_DATABASE_URL, { max: 1, onnotice: () => {} });
+        try {
+          await other`insert into players (id, display_name) values (${newcomer.playerId}, ${newcomer.displayName})`;
+          await other`insert into seasons (id) values (${season})`;
+          const concurrent = { mu: 30, sigma: 6 };
+          // another writer has rated the newcomer and not committed yet when this batch runs
+          let release!: () => void;
+          const committed = other.begin(async (tx) => {
+            await tx`insert into player_ratings (player_id, mode, season, mu, sigma, ordinal, matches)
+                     values (${newcomer.playerId}, 'race', ${season}, ${concurrent.mu}, ${concurrent.sigma}, 12, 1)`;
+            await new Promise<void>((resolve) => (release = resolve));
+          });
+          await new Promise((r) => setTimeout(r, 100));
+          const write = writeMatchResults(database.db, [result]);
+          await new Promise((r) => setTimeout(r, 300));
+          release();
+          await committed;
+          await assert.rejects(write, (error: Error) => error.cause instanceof RatingConflict || error instanceof RatingConflict);
+          assert.deepEqual(await database.db.select().from(matches).where(eq(matches.id, result.matchId)), [], "the batch rolled back");
+
+          assert.deepEqual([...(await writeMatchResults(database.db, [result])).values()], ["written"]);
+          const [change] = (await changesOf(result.matchId)).filter((c) => c.playerId === newcomer.playerId);
+          assert.deepEqual({ mu: change!.muBefore, sigma: change!.sigmaBefore }, concurrent, "the retry rated on top of the other writer's rating");
+          assert.equal((await storedRating(newcomer.playerId, season))!.matches, 2);
+        } finally {
+          await other.end();
+        }
+      });
+    }
+
+    it("changes no rating for bots, a lone human among bots, or an aborted match", async () => {
+      const season = `t-${shortId()}`;
+      const lone = inSeason(season, 3);
+      lone.participants[1]!.isBot = true;
+      lone.participants[2]!.isBot = true;
+      const aborted = inSeason(season, 2, { status: "aborted" });
+      const withBot = inSeason(season, 3);
+      withBot.participants[0]!.isBot = true;
+      await writeMatchResults(database.db, [lone, aborted, withBot]);
+      assert.equal(await storedRating(lone.participants[0]!.playerId, season), undefined);
+      for (const p of aborted.participants) assert.equal(await storedRating(p.playerId, season), undefined);
+      assert.equal(await storedRating(withBot.participants[0]!.playerId, season), undefined, "a bot has no rating");
+      assert.deepEqual((await changesOf(withBot.matchId)).map((c) => c.playerId).sort(), [withBot.participants[1]!.playerId, withBot.participants[2]!.playerId].sort());
+    });
+
+    it("starts a new season from the last one's rating with sigma widened, and keeps the old season", async () => {
+      const [old, next] = [`t-${shortId()}`, `t-${shortId()}`];
+      const played = [inSeason(old, 2), inSeason(old, 2)];
+      played[1]!.participants = played[0]!.participants.map((p) => ({ ...p }));
+      await writeMatchResults(database.db, played);
+      const winner = played[0]!.participants[0]!.playerId;
+      const before = await storedRating(winner, old);
+
+      const fresh = inSeason(next, 2);
+      fresh.participants[1]!.playerId = winner;
+      await writeMatchResult(database.db, fresh);
+      const [change] = (await changesOf(fresh.matchId)).filter((c) => c.playerId === winner);
+      const seed = seasonSeed({ mu: before!.mu, sigma: before!.sigma });
+      assert.deepEqual({ mu: change!.muBefore, sigma: change!.sigmaBefore }, seed, "seeded from the last season");
+      assert.ok(seed.sigma > before!.sigma);
+      const newcomer = (await changesOf(fresh.matchId)).find((c) => c.playerId !== winner);
+      assert.deepEqual({ mu: newcomer!.muBefore, sigma: newcomer!.sigmaBefore }, INITIAL_RATING, "a newcomer starts fresh");
+      assert.deepEqual(await storedRating(winner, old), before, "the old season's rating stays as it was");
+      assert.equal((await storedRating(winner, next))!.matches, 1);
+
+      const stats = await database.db.select().from(playerStats).where(eq(playerStats.playerId, winner));
+      assert.deepEqual(stats.map((s) => [s.season, s.matches]).sort(), [[next, 1], [old, 2]].sort(), "one board row per season");
     });
   });
 }

@@ -7,19 +7,38 @@ import type { SeatedPlayer, StoredInputLog } from "./rules.js";
 /** A mode name in a query or path (checked against the registry by the server). */
 export const ModeNameParam = z.string().check(z.regex(/^[a-z][a-z0-9_-]{0,31}$/, "must be a mode name such as race"));
 
+/** A season id such as `s1` or `2027-spring` (SEASON in the server's config). */
+export const SEASON_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,31}$/;
+export const SeasonParam = z.string().check(z.regex(SEASON_ID_PATTERN, "must be a season id such as s1"));
+
 /** An integer query parameter (query strings are text). */
 function queryInt(min: number, max: number) {
   return z.pipe(z.coerce.number(), z.int().check(z.minimum(min), z.maximum(max)));
 }
 
-/** Query of `GET /leaderboards/:mode`. */
-export const LeaderboardQuery = z.strictObject({
-  /** total: sum of scores; best: best single match; wins: first places; rating: reputation. */
-  by: z._default(z.enum(["total", "best", "wins", "rating"]), "total"),
+/** A page of a list: at most 100 entries, from `offset`. */
+const PAGE = {
   limit: z._default(queryInt(1, 100), 20),
   offset: z._default(queryInt(0, 10_000), 0),
+};
+
+/** Query of `GET /leaderboards/:mode`: one season's board (the current one when left out). */
+export const LeaderboardQuery = z.strictObject({
+  /** total: sum of scores; best: best single match; wins: first places; rating: skill rating (ordinal); reputation: reputation (kept across seasons). */
+  by: z._default(z.enum(["total", "best", "wins", "rating", "reputation"]), "total"),
+  season: z.optional(SeasonParam),
+  ...PAGE,
 });
 export type LeaderboardQuery = z.output<typeof LeaderboardQuery>;
+
+/** A player's skill rating in one mode and season: mean, uncertainty and the ordinal shown (mu − 3 sigma). */
+export interface RatingSummary {
+  mu: number;
+  sigma: number;
+  ordinal: number;
+  /** Rated matches this season. */
+  matches: number;
+}
 
 export interface LeaderboardEntry {
   position: number;
@@ -31,11 +50,14 @@ export interface LeaderboardEntry {
   bestScore: number;
   reputation: number;
   rank: RankName;
+  /** Null for a player without a rated match this season (e.g. only matches against bots). */
+  rating: RatingSummary | null;
 }
 
 export interface LeaderboardResponse {
   mode: string;
   by: LeaderboardQuery["by"];
+  season: string;
   limit: number;
   offset: number;
   entries: LeaderboardEntry[];
@@ -144,8 +166,7 @@ export interface GuestAuthResponse {
 export const RoomsQuery = z.strictObject({
   mode: z.optional(ModeNameParam),
   phase: z.optional(z.enum(["lobby", "running", "ended"])),
-  limit: z._default(queryInt(1, 100), 20),
-  offset: z._default(queryInt(0, 10_000), 0),
+  ...PAGE,
 });
 export type RoomsQuery = z.output<typeof RoomsQuery>;
 

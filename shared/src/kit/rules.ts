@@ -79,6 +79,8 @@ export interface Standing {
   finishTimeMs: number | null;
   /** Left before the end: counts as last for ratings. */
   leftEarly: boolean;
+  /** The player's team (a war faction): teammates win and lose their rating together. Absent: on their own. */
+  team?: string;
   details: Record<string, unknown>;
   /** Added to the player's reputation when the result is stored. */
   reputationDelta?: number;

@@ -3,7 +3,7 @@ import { ErrorCode } from "@arena/shared";
 import { quizAnnouncements } from "@arena/shared/modes/quiz/announce";
 import { quiz } from "@arena/shared/modes/quiz/contract";
 import { quizProjection } from "@arena/shared/modes/quiz/projection";
-import { NotEnoughQuestionsError, selectQuestions } from "@arena/shared/modes/quiz/questions";
+import { NotEnoughQuestionsError, selectQuestions, type QuizQuestion } from "@arena/shared/modes/quiz/questions";
 import { quizRules, type QuizSettings } from "@arena/shared/modes/quiz/rules";
 import { z } from "zod";
 import { SettingsRefused, defineConfigSection, defineServerMode } from "../../kit/server-mode.js";
@@ -25,6 +25,13 @@ const config = defineConfigSection({
   read: (env) => ({ joinWindowMs: env.QUIZ_JOIN_WINDOW_MS, answerWindowMs: env.QUIZ_ANSWER_WINDOW_MS, revealMs: env.QUIZ_REVEAL_MS }),
 });
 
+/** A question nobody saw: its place in the match without its content (still a valid question for the rules). */
+function unplayed(question: QuizQuestion): QuizQuestion {
+  return question.kind === "choice"
+    ? { id: question.id, category: question.category, kind: "choice", prompt: "", options: ["", ""], correctIndex: 0 }
+    : { id: question.id, category: question.category, kind: "number", prompt: "", target: 0, minValue: 0, maxValue: 1 };
+}
+
 export const quizMode = defineServerMode({
   contract: quiz,
   rules: quizRules,
@@ -33,6 +40,16 @@ export const quizMode = defineServerMode({
   tables: [quizAnswersTable],
   // one answer a round counts; a player hammering the answer button gets cut off early
   rates: { answer: 1 / 3 },
+
+  /**
+   * The questions' answers are secret while the match runs; once it is stored, the played rounds'
+   * are revealed, and a round never played (an aborted quiz) keeps only its id, so aborting a quiz
+   * cannot farm answers. A replay needs no unplayed question: the match stopped before it opened.
+   */
+  publicSettings(settings, played) {
+    const shown = typeof played?.summary.roundsPlayed === "number" ? played.summary.roundsPlayed : 0;
+    return { ...settings, questions: settings.questions.map((q, i) => (i < shown ? q : unplayed(q))) };
+  },
 
   /** Picks the match's questions from the bank with the match seed: they are stored with the match. */
   async settings(options, { section, seed, database, log }): Promise<QuizSettings> {

@@ -175,10 +175,50 @@ export function modeContract<M extends ModeName>(fixture: ModeFixture<M>): void 
       return (await client.join(fixture.mode, fixture.options)) as RoomOf<M>;
     };
 
-    it("plays a match of idle players to its end, stores it once, and its replay reproduces it", async () => {
+    // one idle match serves four checks: an idle match ends by itself, is stored once and replays to
+    // itself; a spectator watches it without a seat; no client (player or spectator) sees hidden
+    // information before its reveal, checked on the raw frames each one received
+    it("plays an idle match to its end: stored once, replayed exactly, watched by a spectator without a seat, nothing hidden leaking", async () => {
       const rooms = [] as Array<RoomOf<M>>;
       for (let i = 0; i < fixture.humans; i++) rooms.push(await join(`idle-${i}`));
-      const finished = (await rooms[0]!.next("finished" as never, 60_000)) as { matchId: string };
+      const views = rooms.map((r) => new RawView(contract.state, framesOf(r.sessionId)));
+      await rooms[0]!.waitFor(() => fixture.running(rooms[0]!), 30_000);
+
+      const watcher = await server.player("watcher");
+      const spectator = (await watcher.spectate(rooms[0]!.roomId, fixture.mode)) as unknown as RoomOf<M>;
+      assert.equal(spectator.spectator, true);
+      const watched = new RawView(contract.state, framesOf(spectator.sessionId));
+      await spectator.waitFor(() => fixture.running(spectator), 10_000);
+      const errors: ErrorPayload[] = [];
+      spectator.onError((e) => errors.push(e));
+      const [type] = Object.keys(contract.messages);
+      spectator.room.send(type!, {});
+      const deadline = Date.now() + 3000;
+      while (errors.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      assert.deepEqual(errors.map((e) => e.code), [ErrorCode.NotParticipant], "a spectator sends nothing");
+
+      const [finished, seenEnd] = await Promise.all([
+        rooms[0]!.next("finished" as never, 60_000) as Promise<{ matchId: string }>,
+        spectator.next("finished" as never, 60_000) as Promise<{ matchId: string }>,
+      ]);
+      assert.equal(seenEnd.matchId, finished.matchId, "the spectator saw the same match end");
+      // every player, and every field the spectator decoded, as a player has it (a player has its own hidden fields too)
+      const seen = JSON.parse(JSON.stringify(spectator.state.toJSON()))[contract.playersField] as Record<string, Record<string, unknown>>;
+      const played = JSON.parse(JSON.stringify(rooms[0]!.state.toJSON()))[contract.playersField] as Record<string, Record<string, unknown>>;
+      assert.deepEqual(Object.keys(seen).sort(), Object.keys(played).sort(), "the spectator sees every player");
+      for (const [key, entry] of Object.entries(seen)) {
+        for (const [field, value] of Object.entries(entry)) assert.deepEqual(value, played[key]![field], `${key}.${field} as the players see it`);
+      }
+
+      if (fixture.leak) {
+        for (const [i, view] of views.entries()) {
+          const leak = view.firstLeak((decoded, messages) => fixture.leak!(decoded, messages, rooms[i]!.sessionId));
+          assert.equal(leak, null, `client ${i}: ${leak}`);
+          assert.ok(view.frames > 0);
+        }
+        assert.equal(watched.firstLeak((decoded, messages) => fixture.leak!(decoded, messages, spectator.sessionId)), null, "the spectator");
+      }
+
       await server.results.flush(5000);
       const stored = await server.database.db.select().from(matches).where(eq(matches.id, finished.matchId));
       assert.equal(stored.length, 1);
@@ -186,9 +226,10 @@ export function modeContract<M extends ModeName>(fixture: ModeFixture<M>): void 
       assert.equal(stored[0]!.rulesVersion, definition!.rules.version);
       const participants = await server.database.db.select().from(matchParticipants).where(eq(matchParticipants.matchId, finished.matchId));
       assert.ok(participants.length >= fixture.humans);
+      assert.ok(participants.every((p) => p.displayName !== "watcher"), "a spectator is no participant");
       const report = await replayStoredMatch(server.database.db, finished.matchId);
       assert.equal(report?.verdict, "reproduced", `replay: ${JSON.stringify(report)}`);
-      await Promise.all(rooms.map((r) => r.leave()));
+      await Promise.all([...rooms, spectator].map((r) => r.leave()));
     });
 
     it("answers invalid messages with typed errors, keeps the client and changes nothing", async () => {
@@ -209,56 +250,6 @@ export function modeContract<M extends ModeName>(fixture: ModeFixture<M>): void 
       const serverRoom = server.test.getRoomById(room.roomId) as unknown as { inputLog: { length: number } };
       assert.equal(serverRoom.inputLog.length, 0, "nothing logged: idle players and refused messages only");
       await Promise.all(rooms.map((r) => r.leave()));
-    });
-
-    if (fixture.leak) {
-      it("never lets a client see hidden information before its reveal (raw frames)", async () => {
-        const rooms = [] as Array<RoomOf<M>>;
-        for (let i = 0; i < fixture.humans; i++) rooms.push(await join(`hidden-${i}`));
-        const views = rooms.map((r) => new RawView(contract.state, framesOf(r.sessionId)));
-        await rooms[0]!.next("finished" as never, 60_000);
-        for (const [i, view] of views.entries()) {
-          const leak = view.firstLeak((decoded, messages) => fixture.leak!(decoded, messages, rooms[i]!.sessionId));
-          assert.equal(leak, null, `client ${i}: ${leak}`);
-          assert.ok(view.frames > 0);
-        }
-        await Promise.all(rooms.map((r) => r.leave()));
-      });
-    }
-
-    it("lets a spectator watch to the end without a seat: no say in the match, nothing hidden, not in the results", async () => {
-      const rooms = [] as Array<RoomOf<M>>;
-      for (let i = 0; i < fixture.humans; i++) rooms.push(await join(`watched-${i}`));
-      await rooms[0]!.waitFor(() => fixture.running(rooms[0]!), 30_000);
-      const watcher = await server.player("watcher");
-      const spectator = (await watcher.spectate(rooms[0]!.roomId, fixture.mode)) as unknown as RoomOf<M>;
-      assert.equal(spectator.spectator, true);
-      const view = new RawView(contract.state, framesOf(spectator.sessionId));
-      await spectator.waitFor(() => fixture.running(spectator), 10_000);
-      const errors: ErrorPayload[] = [];
-      spectator.onError((e) => errors.push(e));
-      const [type] = Object.keys(contract.messages);
-      spectator.room.send(type!, {});
-      const deadline = Date.now() + 3000;
-      while (errors.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-      assert.deepEqual(errors.map((e) => e.code), [ErrorCode.NotParticipant]);
-      const [ended, watched] = await Promise.all([
-        rooms[0]!.next("finished" as never, 60_000) as Promise<{ matchId: string }>,
-        spectator.next("finished" as never, 60_000) as Promise<{ matchId: string }>,
-      ]);
-      assert.equal(watched.matchId, ended.matchId, "the spectator saw the same match end");
-      // every player, and every field the spectator decoded, as a player has it (a player has its own hidden fields too)
-      const seen = JSON.parse(JSON.stringify(spectator.state.toJSON()))[contract.playersField] as Record<string, Record<string, unknown>>;
-      const played = JSON.parse(JSON.stringify(rooms[0]!.state.toJSON()))[contract.playersField] as Record<string, Record<string, unknown>>;
-      assert.deepEqual(Object.keys(seen).sort(), Object.keys(played).sort(), "the spectator sees every player");
-      for (const [key, entry] of Object.entries(seen)) {
-        for (const [field, value] of Object.entries(entry)) assert.deepEqual(value, played[key]![field], `${key}.${field} as the players see it`);
-      }
-      if (fixture.leak) assert.equal(view.firstLeak((decoded, messages) => fixture.leak!(decoded, messages, spectator.sessionId)), null);
-      await server.results.flush(5000);
-      const participants = await server.database.db.select().from(matchParticipants).where(eq(matchParticipants.matchId, ended.matchId));
-      assert.ok(participants.every((p) => p.displayName !== "watcher"), "a spectator is no participant");
-      await Promise.all([...rooms, spectator].map((r) => r.leave()));
     });
 
     it("ends a running match as aborted when the node drains, and stores it", async () => {

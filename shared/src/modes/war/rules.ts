@@ -96,6 +96,8 @@ export function warOutcome(sim: WarSim): MatchOutcome {
     score: p.score,
     finishTimeMs: null,
     leftEarly: p.leftEarly,
+    // a faction wins and loses its rating together
+    team: p.faction,
     reputationDelta: p.reputationDelta,
     details: {
       faction: p.faction,
