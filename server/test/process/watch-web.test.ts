@@ -105,7 +105,16 @@ describe("watching and replays in the browser client (real Chromium, real server
     await page.getByTestId("race-result").waitFor();
     assert.deepEqual(await shown("race-standing", "data-name"), byName(match.participants));
     await page.screenshot({ path: path.join(SCREENSHOTS, "race-replay.png"), fullPage: true });
-    assert.deepEqual(browser.pageErrors, []);
+
+    // a racer's history links to the replay; an unknown match says why it cannot be replayed
+    await page.goto(`${server.url}/play/#history=${match.participants[0]!.playerId}`);
+    await page.locator(`[data-testid="history-replay"][data-match-id="${matchId}"]`).click();
+    await page.getByTestId("replay-seek").waitFor();
+    assert.equal(await page.getByTestId("replay-check").getAttribute("data-same"), "true");
+    await page.goto(`${server.url}/play/#replay=00000000-0000-4000-8000-000000000000`);
+    assert.equal(await page.getByTestId("replay-error").getAttribute("data-code"), "NOT_FOUND");
+    assert.deepEqual(browser.pageErrors.filter((e) => !e.includes("404")), [], "no errors but the refused request");
+    browser.pageErrors.length = 0;
   });
 
   it("replays a stored war: faction scores grow with the timeline, the end shows the stored factions and players", async () => {

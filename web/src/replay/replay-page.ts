@@ -3,7 +3,7 @@
  * own rules, drawn by the mode's live view, on a timeline with play, pause, seek and 0.5–8× speed.
  * The standings the rules give at the end are checked against the stored ones (GET /matches/:id).
  */
-import { ArenaError, isModeName, type MatchReplayResponse, type MatchResponse, type ModeName } from "@arena/client-sdk";
+import { ArenaError, ErrorCode, isModeName, type MatchReplayResponse, type MatchResponse, type ModeName } from "@arena/client-sdk";
 import { h, setText } from "../dom.js";
 import { getJson } from "../http.js";
 import { WEB_MODES } from "../modes/index.js";
@@ -30,7 +30,7 @@ export function replayPage(matchId: string, viewer: string | undefined, ctx: Vie
     try {
       const [replay, stored] = await Promise.all([getJson<MatchReplayResponse>(`/matches/${encodeURIComponent(matchId)}/replay`), getJson<MatchResponse>(`/matches/${encodeURIComponent(matchId)}`)]);
       if (disposed) return;
-      if (!isModeName(replay.mode)) throw new ArenaError("RULES_CHANGED", `this page has no ${replay.mode} mode`);
+      if (!isModeName(replay.mode)) throw new ArenaError(ErrorCode.RulesChanged, `this page has no ${replay.mode} mode`);
       player = show(replay, stored, viewer, ctx, element);
     } catch (error) {
       const failure = ArenaError.from(error);
