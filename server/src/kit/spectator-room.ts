@@ -88,7 +88,6 @@ export class SpectatorRoom extends Room<{ state: Schema }> {
     this.snapshot = subscription.snapshot;
     this.sourceNow = () => source.now();
     this.matchRoomId = roomId;
-    mirrors.set(roomId, this);
     const mode = this.modes.find((m) => m.contract.name === this.snapshot.mode);
     if (!mode) throw new Error(`spectating an unknown mode ${this.snapshot.mode}`);
     this.mode = mode;
@@ -103,6 +102,7 @@ export class SpectatorRoom extends Room<{ state: Schema }> {
     this.onMessage("*", (client: Client, type: string | number, payload: unknown) => this.refuse(client, type, payload));
     // the mirror catches up with the match (less the delay) on its own clock
     this.timers.setInterval(() => this.catchUp(), 1000 / this.services.config.tickRateHz);
+    mirrors.set(roomId, this);
     this.log.info({ matchRoomId: roomId, delayMs: this.services.config.spectators.delayMs }, "spectator mirror created");
   }
 
