@@ -108,6 +108,8 @@ export const quizMode = defineServerMode({
 
   lobby: (settings) => ({ seats: settings.maxPlayers, minPlayers: settings.minPlayers, waitMs: settings.joinWindowMs, bots: false }),
 
+  queue: { partyMax: 4, plan: (options) => ({ seats: options.maxPlayers, teams: 1, minHumans: options.minPlayers }) },
+
   started(match: QuizMatch, announce) {
     announce.broadcast("question", questionPayload(match));
   },

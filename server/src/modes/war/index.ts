@@ -1,5 +1,5 @@
 /** The war, as the server runs it: its limits and lobby, the seat a player gets, what it tells players, what it stores. */
-import { NO_ZONE, war, type WarFinishedPayload, type WarMapPayload } from "@arena/shared/modes/war/contract";
+import { NO_ZONE, WAR_FACTION_IDS, WAR_LIMITS, war, type WarFinishedPayload, type WarMapPayload } from "@arena/shared/modes/war/contract";
 import { travelTicks } from "@arena/shared/modes/war/map";
 import { warProjection } from "@arena/shared/modes/war/projection";
 import { warRules, type WarMatch, type WarSettings } from "@arena/shared/modes/war/rules";
@@ -68,6 +68,17 @@ export const warMode = defineServerMode({
     bots: true,
     chooseSeat: (free, taken, options) => chooseSeat(free, taken, settings.factions, wishedFaction(options, settings.factions)),
   }),
+
+  // a party fills at most one faction; the queue puts it there through the faction wish
+  queue: {
+    partyMax: WAR_LIMITS.maxPlayers / WAR_LIMITS.minFactions,
+    plan: (options) => ({
+      seats: options.maxPlayers,
+      teams: options.factions,
+      minHumans: 1,
+      teamOptions: (team) => ({ faction: WAR_FACTION_IDS[team] }),
+    }),
+  },
 
   // one move a tick counts; a few a second is all a player needs
   rates: { move: 1 / 3 },
