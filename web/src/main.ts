@@ -6,7 +6,9 @@ import { ArenaError, MODES, MODE_NAMES, checkOptions, isModeName, type AnyModeRo
 import { h, setText } from "./dom.js";
 import { WEB_MODES } from "./modes/index.js";
 import { optionsForm } from "./options-form.js";
-import { rememberedName, signIn } from "./session.js";
+import { partyPanel } from "./party.js";
+import { rankedButton } from "./ranked.js";
+import { rememberedName, signIn, type Session } from "./session.js";
 import { showError } from "./toast.js";
 import type { ModeView, ViewContext } from "./view.js";
 
@@ -48,6 +50,19 @@ function showLobby(): void {
 
   const status = h("p", { class: "muted", "data-testid": "lobby-status" });
   const play = h("button", { type: "submit", class: "primary big", "data-testid": "play-button" }, "Play");
+  const enter = async () => {
+    const session = await signIn(name.value);
+    setText(playerChip, `${session.auth.name} · ${session.auth.playerId.slice(0, 8)}`);
+    playerChip.title = `player id ${session.auth.playerId}`;
+    return session;
+  };
+  const playRanked = (room: AnyModeRoom, session: Session) => showGame(room, { playerId: session.auth.playerId, name: session.auth.name, exit: () => {} });
+  const choose = () => {
+    const parsed = checkOptions(MODES[mode], forms[mode].read());
+    return parsed.success ? { mode, options: parsed.data as Record<string, unknown> } : { error: parsed.message };
+  };
+  const ranked = rankedButton({ choose, signIn: enter, status, play: playRanked });
+  const party = partyPanel({ mode: () => mode, signIn: enter, queueHost: ranked.panel, play: playRanked });
   const form = h(
     "form",
     { class: "card lobby", "data-testid": "lobby" },
@@ -55,7 +70,9 @@ function showLobby(): void {
     h("label", { class: "field" }, h("span", {}, "Display name"), name),
     h("fieldset", { class: "modes" }, h("legend", {}, "Mode"), ...modeButtons),
     h("fieldset", { class: "mode-options" }, h("legend", {}, "Options"), ...Object.values(forms).map((f) => f.element)),
-    h("div", { class: "actions" }, play, status),
+    h("div", { class: "actions" }, play, ranked.button, status),
+    ranked.panel,
+    party,
     h(
       "p",
       { class: "muted small" },
@@ -83,9 +100,7 @@ function showLobby(): void {
     void (async () => {
       try {
         setText(status, "Signing in…");
-        const session = await signIn(name.value);
-        setText(playerChip, `${session.auth.name} · ${session.auth.playerId.slice(0, 8)}`);
-        playerChip.title = `player id ${session.auth.playerId}`;
+        const session = await enter();
         setText(status, `Finding a ${mode}…`);
         const joined = await ready.join(session.client);
         showGame(joined, { playerId: session.auth.playerId, name: session.auth.name, exit: () => {} });
