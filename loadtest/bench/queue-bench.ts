@@ -122,6 +122,23 @@ function simulate(): void {
   for (const { name, shape } of SHAPES) {
     console.log(JSON.stringify({ shape: name, skill: skillMatching(players, shape, policy), random: randomMatching(players, shape.seats) }));
   }
+  console.log(JSON.stringify({ groupingCostMs: groupingCost(players, policy) }));
+}
+
+/** One cycle's grouping over every player waiting at once, a second into their wait (a narrow band: the most scanning per group). */
+function groupingCost(players: ReturnType<typeof population>, policy: BandPolicy) {
+  const entries = players.map((p) => ({ id: p.id, rating: p.rating, size: 1, queuedAt: 0 }));
+  const out: Record<string, number> = {};
+  for (const { name, shape } of SHAPES) {
+    const times: number[] = [];
+    for (let run = 0; run < 20; run++) {
+      const started = performance.now();
+      formGroups(entries, shape, policy, 1_000);
+      times.push(performance.now() - started);
+    }
+    out[`${shape.seats} seats, ${entries.length} waiting`] = round(quantile(times, 0.5), 2);
+  }
+  return out;
 }
 
 async function freePort(): Promise<number> {
