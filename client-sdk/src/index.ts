@@ -3,26 +3,26 @@
  * send and receive typed messages — all derived from the mode's wire contract in `@arena/shared`,
  * nothing typed by hand per mode. A thin layer over @colyseus/sdk; runs in browsers and in Node.
  */
-import { Client, ServerError, type Room } from "@colyseus/sdk";
+import { Client, type Room } from "@colyseus/sdk";
 import {
-  ERROR_MESSAGE,
   ErrorCode,
   MODES,
+  PARTY_ROOM,
   SPECTATE_ROOM,
   isModeName,
-  type ErrorPayload,
-  type EventsOf,
+  normalisePartyCode,
   type GuestAuthResponse,
   type HttpErrorBody,
   type ModeContract,
   type ModeName,
   type Modes,
   type OptionsInput,
-  type OutgoingOf,
-  type PlayerOf,
   type RoomSummary,
-  type StateOf,
 } from "@arena/shared";
+import { ArenaError } from "./arena-error.js";
+import { ModeRoom } from "./mode-room.js";
+import { Party } from "./party.js";
+import { QueueTicket } from "./queue.js";
 
 export * from "@arena/shared";
 export { Client as ColyseusClient, type Room as ColyseusRoom } from "@colyseus/sdk";
@@ -37,148 +37,10 @@ export interface SeatReservation {
   reconnectionToken?: string;
 }
 
-/** A failure from the server with a stable code (see `ErrorCode`) and, for HTTP failures, the status. */
-export class ArenaError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly status?: number,
-  ) {
-    super(message);
-    this.name = "ArenaError";
-  }
-
-  /** Turns an SDK or HTTP error into an ArenaError; the server writes messages as `CODE: detail`. */
-  static from(error: unknown): ArenaError {
-    if (error instanceof ArenaError) return error;
-    const message = error instanceof Error ? error.message : String(error);
-    const match = /^([A-Z][A-Z_]+):\s*(.*)$/s.exec(message);
-    const status = error instanceof ServerError ? error.code : undefined;
-    if (match) return new ArenaError(match[1] as string, match[2] as string, status);
-    return new ArenaError(status === 525 ? ErrorCode.Unauthorized : ErrorCode.Internal, message, status);
-  }
-}
-
-/** A joined room of mode `C`: typed state, outgoing and incoming messages. */
-export class ModeRoom<C extends ModeContract = ModeContract> {
-  private readonly lastErrors: ErrorPayload[] = [];
-  /** The close code once the connection has ended. */
-  closeCode: number | undefined;
-
-  /**
-   * @param room the underlying @colyseus/sdk room; this class adds the types.
-   * @param spectator a spectator's room: the public view, and nothing to send
-   */
-  constructor(
-    readonly contract: C,
-    readonly room: Room,
-    readonly spectator = false,
-  ) {
-    // every server message of the mode gets a handler up front, so none arrives unhandled
-    for (const type of contract.eventNames) room.onMessage(type, () => {});
-    room.onLeave((code: number) => {
-      this.closeCode = code;
-    });
-    room.onMessage(ERROR_MESSAGE, (payload: ErrorPayload) => {
-      this.lastErrors.push(payload);
-      if (this.lastErrors.length > 50) this.lastErrors.shift();
-    });
-  }
-
-  get mode(): C["name"] {
-    return this.contract.name;
-  }
-
-  get state(): StateOf<C> {
-    return this.room.state as StateOf<C>;
-  }
-
-  get sessionId(): string {
-    return this.room.sessionId;
-  }
-
-  get roomId(): string {
-    return this.room.roomId;
-  }
-
-  /** This client's own entry in the state's players map; undefined before the state arrives. */
-  get me(): PlayerOf<C> | undefined {
-    const players = (this.room.state as Record<string, { get(key: string): unknown } | undefined> | undefined)?.[this.contract.playersField];
-    return players?.get(this.sessionId) as PlayerOf<C> | undefined;
-  }
-
-  /** Pass to `ArenaClient.reconnect` to take this seat back after a dropped connection. */
-  get reconnectionToken(): string {
-    return this.room.reconnectionToken;
-  }
-
-  /** Typed errors the server sent to this client, newest last (bounded). */
-  get errors(): readonly ErrorPayload[] {
-    return this.lastErrors;
-  }
-
-  send<K extends keyof OutgoingOf<C> & string>(type: K, payload: OutgoingOf<C>[K]): void {
-    this.room.send(type, payload);
-  }
-
-  on<K extends keyof EventsOf<C> & string>(type: K, listener: (payload: EventsOf<C>[K]) => void): () => void {
-    return this.room.onMessage(type, listener);
-  }
-
-  onError(listener: (error: ErrorPayload) => void): () => void {
-    return this.room.onMessage(ERROR_MESSAGE, listener);
-  }
-
-  onStateChange(listener: (state: StateOf<C>) => void): () => void {
-    const handler = (state: StateOf<C>) => listener(state);
-    this.room.onStateChange(handler);
-    return () => this.room.onStateChange.remove(handler);
-  }
-
-  onLeave(listener: (code: number) => void): void {
-    this.room.onLeave(listener);
-  }
-
-  /** Resolves with the next message of a type, or rejects after `timeoutMs`. */
-  next<K extends keyof EventsOf<C> & string>(type: K, timeoutMs = 10_000): Promise<EventsOf<C>[K]> {
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        off();
-        reject(new Error(`no "${type}" message within ${timeoutMs} ms`));
-      }, timeoutMs);
-      const off = this.room.onMessage(type, (payload: EventsOf<C>[K]) => {
-        clearTimeout(timer);
-        off();
-        resolve(payload);
-      });
-    });
-  }
-
-  /** Resolves when `predicate(state)` holds after a state update, or rejects after `timeoutMs`. */
-  waitFor(predicate: (state: StateOf<C>) => boolean, timeoutMs = 10_000): Promise<StateOf<C>> {
-    const current = this.room.state as StateOf<C> | undefined;
-    if (current && predicate(current)) return Promise.resolve(current);
-    return new Promise((resolve, reject) => {
-      const handler = (state: StateOf<C>) => {
-        if (!predicate(state)) return;
-        clearTimeout(timer);
-        this.room.onStateChange.remove(handler);
-        resolve(state);
-      };
-      const timer = setTimeout(() => {
-        this.room.onStateChange.remove(handler);
-        reject(new Error(`state condition not met within ${timeoutMs} ms`));
-      }, timeoutMs);
-      this.room.onStateChange(handler);
-    });
-  }
-
-  /** Leaves the room; resolves at once if the connection is already closed (the SDK's would wait forever). */
-  leave(consented = true): Promise<number> {
-    if (!this.room.connection?.isOpen) return Promise.resolve(this.closeCode ?? 1000);
-    return this.room.leave(consented);
-  }
-}
+export { ArenaError } from "./arena-error.js";
+export { ModeRoom } from "./mode-room.js";
+export { Party, type PartyEvents } from "./party.js";
+export { QueueTicket } from "./queue.js";
 
 /** A joined room of a registered mode, by name. */
 export type RoomOf<M extends ModeName> = ModeRoom<Modes[M]>;
@@ -303,6 +165,43 @@ export class ArenaClient {
     } catch (error) {
       throw ArenaError.from(error);
     }
+  }
+
+  /**
+   * Queues for a ranked match of `mode`: players of a similar rating (the band widens as they wait)
+   * are sent into one match room together. The ticket reports the queue size and time waited
+   * (`ticket.on("status", …)`), resolves to the joined match room, and `ticket.cancel()` leaves.
+   * A party's leader queues the whole party: the other members follow (their Party emits `queue`).
+   */
+  queue<M extends ModeName>(mode: M, options: OptionsInput<Modes[M]> = {} as OptionsInput<Modes[M]>): QueueTicket<M> {
+    return new QueueTicket(this.colyseus, mode, options);
+  }
+
+  /** Creates a party for `mode` (its size limit is the mode's); share `party.code` with friends. */
+  async createParty(mode: ModeName): Promise<Party> {
+    return this.enterParty(() => this.colyseus.create(PARTY_ROOM, { mode }));
+  }
+
+  /** Joins a party by the code its leader shared (any case, spaces ignored). */
+  async joinParty(code: string): Promise<Party> {
+    return this.enterParty(() => this.colyseus.join(PARTY_ROOM, { code: normalisePartyCode(code) }));
+  }
+
+  /** Comes back to a party after a dropped connection, within the reconnection window. */
+  async reconnectParty(reconnectionToken: string): Promise<Party> {
+    return this.enterParty(() => this.colyseus.reconnect(reconnectionToken));
+  }
+
+  private async enterParty(open: () => Promise<Room>): Promise<Party> {
+    let room: Room;
+    try {
+      room = await open();
+    } catch (error) {
+      throw ArenaError.from(error);
+    }
+    const party = new Party(room, (mode, options) => this.queue(mode, options as never));
+    await party.ready;
+    return party;
   }
 
   /** `join("race", options)`. */

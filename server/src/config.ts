@@ -98,6 +98,18 @@ const ServerEnv = z.object({
     .max(60_000)
     .default(700)
     .describe("With Redis: longest wait for a matchmaking answer; past it (Redis or the hosting node too slow) the request gets 503 UNAVAILABLE with Retry-After."),
+  QUEUE_CYCLE_MS: z.coerce.number().int().min(50).max(10_000).default(1000).describe("How often a queue forms groups and tells its players the queue size and their wait."),
+  QUEUE_BAND_BASE: z.coerce.number().min(0).max(1000).default(2).describe("Rating difference (ordinal points) a queue group may span at once."),
+  QUEUE_BAND_PER_S: z.coerce.number().min(0).max(1000).default(0.5).describe("Rating difference added per second the group's longest waiter has waited."),
+  QUEUE_BAND_MAX: z.coerce.number().min(0).max(10_000).default(40).describe("The widest a queue group's rating difference gets."),
+  QUEUE_FILL_AFTER_S: z.coerce
+    .number()
+    .min(0)
+    .max(3600)
+    .default(20)
+    .describe("After this wait a group that is not full goes anyway: bots take the free seats (war, dice), or the match starts short with the mode's fewest players."),
+  QUEUE_PARTY_MARGIN: z.coerce.number().min(0).max(100).default(1).describe("Ordinal points a party's rating gets above its members' mean per member beyond the first."),
+  QUEUE_PARTY_WAIT_S: z.coerce.number().min(1).max(600).default(15).describe("How long a party's queue waits for every member to join it before it is cancelled."),
   POST_MATCH_LINGER_MS: z.coerce
     .number()
     .int()
@@ -150,6 +162,12 @@ function toConfig(env: z.output<typeof ServerEnv> & Record<string, unknown>) {
     season: env.SEASON,
     watchdogMs: env.NODE_WATCHDOG_MS,
     matchmakingTimeoutMs: env.MATCHMAKING_TIMEOUT_MS,
+    queue: {
+      cycleMs: env.QUEUE_CYCLE_MS,
+      band: { base: env.QUEUE_BAND_BASE, perSecond: env.QUEUE_BAND_PER_S, max: env.QUEUE_BAND_MAX, fillAfterMs: env.QUEUE_FILL_AFTER_S * 1000 },
+      partyMargin: env.QUEUE_PARTY_MARGIN,
+      partyWaitMs: env.QUEUE_PARTY_WAIT_S * 1000,
+    },
     /** Each mode's own section, read by its definition (`config.read`). */
     modes: Object.fromEntries(SERVER_MODES.map((mode) => [mode.contract.name, mode.config.read(env as never)])) as Record<string, unknown>,
   };

@@ -8,5 +8,6 @@ export * from "./kit/common.js";
 export * from "./kit/contract.js";
 export * from "./kit/ranks.js";
 export * from "./kit/http.js";
+export * from "./kit/queue.js";
 export * from "./modes/index.js";
 export { FINISHED_MESSAGE, SPECTATE_ROOM } from "./kit/names.js";

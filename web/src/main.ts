@@ -8,6 +8,8 @@ import { h, setText } from "./dom.js";
 import { historyPage } from "./history.js";
 import { WEB_MODES } from "./modes/index.js";
 import { optionsForm } from "./options-form.js";
+import { partyPanel } from "./party.js";
+import { rankedButton } from "./ranked.js";
 import { replayPage } from "./replay/replay-page.js";
 import { WATCH_HREF, historyHref, parseRoute } from "./routes.js";
 import { rememberedName, rememberedPlayerId, signIn, type Session } from "./session.js";
@@ -76,6 +78,18 @@ function showLobby(): void {
 
   const status = h("p", { class: "muted", "data-testid": "lobby-status" });
   const play = h("button", { type: "submit", class: "primary big", "data-testid": "play-button" }, "Play");
+  const enter = async () => {
+    const session = await signIn(name.value);
+    signedIn(session);
+    return session;
+  };
+  const playRanked = (room: AnyModeRoom, session: Session) => showGame(room, { playerId: session.auth.playerId, name: session.auth.name, exit: () => {} });
+  const choose = () => {
+    const parsed = checkOptions(MODES[mode], forms[mode].read());
+    return parsed.success ? { mode, options: parsed.data as Record<string, unknown> } : { error: parsed.message };
+  };
+  const ranked = rankedButton({ choose, signIn: enter, status, play: playRanked });
+  const party = partyPanel({ mode: () => mode, signIn: enter, queueHost: ranked.panel, play: playRanked });
   const form = h(
     "form",
     { class: "card lobby", "data-testid": "lobby" },
@@ -83,7 +97,9 @@ function showLobby(): void {
     h("label", { class: "field" }, h("span", {}, "Display name"), name),
     h("fieldset", { class: "modes" }, h("legend", {}, "Mode"), ...modeButtons),
     h("fieldset", { class: "mode-options" }, h("legend", {}, "Options"), ...Object.values(forms).map((f) => f.element)),
-    h("div", { class: "actions" }, play, status),
+    h("div", { class: "actions" }, play, ranked.button, status),
+    ranked.panel,
+    party,
     h(
       "p",
       { class: "muted small" },
@@ -113,8 +129,7 @@ function showLobby(): void {
     void (async () => {
       try {
         setText(status, "Signing in…");
-        const session = await signIn(name.value);
-        signedIn(session);
+        const session = await enter();
         setText(status, `Finding a ${mode}…`);
         const joined = await ready.join(session.client);
         showGame(joined, { playerId: session.auth.playerId, name: session.auth.name, exit: () => {} });

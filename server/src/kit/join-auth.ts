@@ -26,17 +26,21 @@ export interface JoinAuth<Options> {
 export const INVALID_OPTIONS_STATUS = 400;
 export const UNAUTHORIZED_STATUS = 401;
 
+/** The player a matchmaking request comes from, by their token; `401 UNAUTHORIZED: ...` without a valid one. */
+export async function identify(services: RoomServices, label: string, token: string | undefined, context?: AuthContext): Promise<Identity> {
+  try {
+    return await services.tokens.verify(token ?? context?.token);
+  } catch (error) {
+    services.metrics.messagesRejected.labels(label, ErrorCode.Unauthorized).inc();
+    const reason = error instanceof TokenError ? error.message : "invalid token";
+    throw new ServerError(UNAUTHORIZED_STATUS, `${ErrorCode.Unauthorized}: ${reason}`);
+  }
+}
+
 export function authenticateJoin<C extends ModeContract>(contract: C, services: RoomServices) {
   const mode = contract.name;
   return async (token: string | undefined, options: unknown, context?: AuthContext): Promise<JoinAuth<OptionsOf<C>>> => {
-    let identity: Identity;
-    try {
-      identity = await services.tokens.verify(token ?? context?.token);
-    } catch (error) {
-      services.metrics.messagesRejected.labels(mode, ErrorCode.Unauthorized).inc();
-      const reason = error instanceof TokenError ? error.message : "invalid token";
-      throw new ServerError(UNAUTHORIZED_STATUS, `${ErrorCode.Unauthorized}: ${reason}`);
-    }
+    const identity = await identify(services, mode, token, context);
     // absent options mean defaults; anything else (null included) must be a valid options object
     const parsed = safeParse(contract.options, options === undefined ? {} : options);
     if (!parsed.success) {

@@ -28,6 +28,17 @@ import { TickLoop } from "./tick-loop.js";
 
 export type MatchClient<C extends ModeContract> = Client<{ auth: JoinAuth<OptionsOf<C>> }>;
 
+/**
+ * Creation option only server code can set (a client's options lose unknown keys in `onAuth`): the
+ * queue creates the room for a group of this many humans.
+ */
+export const QUEUED_HUMANS_OPTION = "queuedHumans";
+
+function queuedHumans(options: unknown): number | undefined {
+  const value = typeof options === "object" && options !== null ? (options as Record<string, unknown>)[QUEUED_HUMANS_OPTION] : undefined;
+  return typeof value === "number" && Number.isInteger(value) && value > 0 ? value : undefined;
+}
+
 /** HTTP status of a join refused by the seats (full of humans, over, the same player twice). */
 const SEAT_REFUSED_STATUS = 409;
 
@@ -106,7 +117,11 @@ export class MatchRoom<C extends ModeContract, Settings, S, E, Section> extends 
       }
       throw error;
     }
-    const policy = this.mode.lobby(this.settings, { options, section });
+    const queued = queuedHumans(rawOptions);
+    const lobby = this.mode.lobby(this.settings, { options, section });
+    // a queue's group: the room is kept out of matchmaking and starts once the whole group is in
+    const policy = queued === undefined ? lobby : { ...lobby, startAt: queued };
+    if (queued !== undefined) await this.setPrivate(true);
     this.maxClients = policy.seats;
     this.matchClock = this.mode.rules.clock(this.settings);
     this.inputLog = this.mode.inputLog?.() ?? new ArrayInputLog(this.mode.rules.codec);
@@ -118,7 +133,7 @@ export class MatchRoom<C extends ModeContract, Settings, S, E, Section> extends 
       now: () => this.now(),
     });
     // Colyseus keeps the matchmaking filter's values in the metadata: add to it, never replace it
-    void this.setMetadata({ ...this.metadata, mode: contract.name, phase: "lobby", seats: policy.seats });
+    void this.setMetadata({ ...this.metadata, mode: contract.name, phase: "lobby", seats: policy.seats, ...(queued === undefined ? {} : { queued: true }) });
     this.onMessage("*", (client: MatchClient<C>, type: string | number, payload: unknown) => this.receive(client, type, payload));
     this.log.info({ settings: this.mode.publicSettings?.(this.settings) ?? this.settings, seed: this.seed }, "room created");
   }

@@ -162,7 +162,7 @@ export class Seats {
 
   private update(): void {
     const count = this.humans.size;
-    if (count >= this.policy.seats) {
+    if (count >= Math.min(this.policy.seats, this.policy.startAt ?? this.policy.seats)) {
       this.start();
     } else if (count >= Math.max(1, this.policy.minPlayers)) {
       if (this.timer) return;

@@ -12,6 +12,7 @@ import type { z } from "zod";
 import type { Config } from "../config.js";
 import type { Logger } from "../observability/logger.js";
 import type { Database } from "../persistence/database.js";
+import type { GroupShape } from "../queue/grouping.js";
 import type { InputLog } from "./input-log.js";
 import type { ModeTable } from "./mode-table.js";
 
@@ -40,6 +41,20 @@ export interface LobbyPolicy {
    * `options` are the joining player's own validated join options (a faction wish, say).
    */
   chooseSeat?(free: readonly number[], taken: ReadonlyArray<{ seat: number }>, options: unknown): number | null;
+  /** Humans at which the lobby starts at once (default: `seats`); the queue sets it to the group it sends. */
+  startAt?: number;
+}
+
+/** A full match of these options as the queue groups for it (see queue/grouping.ts). */
+export interface QueuePlan extends GroupShape {
+  /** Join options that put a player in team `team` (modes with teams): how a party lands in one team. */
+  teamOptions?(team: number): Record<string, unknown>;
+}
+
+/** Skill-based queueing of a mode: the largest party it takes, and the match a queue group fills. */
+export interface QueueSpec<C extends ModeContract, Section> {
+  partyMax: number;
+  plan(options: OptionsOf<C>, section: Section): QueuePlan;
 }
 
 /** What a mode tells clients (from `@arena/shared`: the browser's replay viewer says the same). */
@@ -89,6 +104,8 @@ export interface ServerMode<C extends ModeContract, Settings, S, E, Section = un
   publicSettings?(settings: Settings, played?: { summary: Record<string, unknown> }): unknown;
   /** Tables of the mode's own (rows come in `outcome.rows` under the table's name). */
   tables?: ReadonlyArray<ModeTable>;
+  /** The mode's queue and parties; a mode without one has neither. */
+  queue?: QueueSpec<C, Section>;
 }
 
 /** Any mode, for code that iterates the registry (each mode is type-checked where it is defined). */

@@ -32,6 +32,14 @@ function seats(policy: Partial<LobbyPolicy> = {}) {
 }
 
 describe("seats and lobby", () => {
+  it("a queue's group starts at once when it is all in (startAt), leaving the free seats to bots", () => {
+    const { lobby, started } = seats({ seats: 6, minPlayers: 1, waitMs: 30_000, bots: true, startAt: 2 });
+    lobby.take("s1", "p1", "ada");
+    assert.equal(started(), 0, "half the group is no group");
+    lobby.take("s2", "p2", "bob");
+    assert.equal(started(), 1, "the second of two starts it, 30 s early");
+  });
+
   it("waits for the minimum, then for more players, and starts when the wait is over", () => {
     const { lobby, timers, started } = seats();
     assert.equal(lobby.take("s1", "p1", "ada").ok, true);

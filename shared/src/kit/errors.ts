@@ -43,6 +43,22 @@ export const ErrorCode = {
   SpectatorsFull: "SPECTATORS_FULL",
   /** HTTP: the match was recorded with rules (a mode or rules version) this server no longer has, so it cannot be replayed. */
   RulesChanged: "RULES_CHANGED",
+  /** Parties: no party has this code (never existed, or expired when its last member left). */
+  PartyNotFound: "PARTY_NOT_FOUND",
+  /** Parties: the party has as many members as its mode allows. */
+  PartyFull: "PARTY_FULL",
+  /** Parties: the player is in another party already (one party per player). */
+  AlreadyInParty: "ALREADY_IN_PARTY",
+  /** Parties: only the leader may do this (kick, start queueing for the party). */
+  NotPartyLeader: "NOT_PARTY_LEADER",
+  /** Parties: the player named is not a member of this party. */
+  NotInParty: "NOT_IN_PARTY",
+  /** Queue: the party is larger than a match (or, in modes with teams, a team) of these options. */
+  PartyTooLarge: "PARTY_TOO_LARGE",
+  /** Queue: the queue was left before a match was found (by this player, or by a member of their party). */
+  QueueCancelled: "QUEUE_CANCELLED",
+  /** Queue: the player waits in a queue already (another tab, say). */
+  AlreadyQueued: "ALREADY_QUEUED",
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -37,6 +37,9 @@ export const diceMode = defineServerMode({
     bots: true,
   }),
 
+  // bots take the seats a short group leaves free
+  queue: { partyMax: 3, plan: (options) => ({ seats: options.maxPlayers, teams: 1, minHumans: 1 }) },
+
   openSeats: seatsWithBots,
 
   ...diceAnnouncements,

@@ -82,4 +82,5 @@ export const quizMode = defineServerMode({
   lobby: (settings) => ({ seats: settings.maxPlayers, minPlayers: settings.minPlayers, waitMs: settings.joinWindowMs, bots: false }),
 
   ...quizAnnouncements,
+  queue: { partyMax: 4, plan: (options) => ({ seats: options.maxPlayers, teams: 1, minHumans: options.minPlayers }) },
 });

@@ -36,6 +36,8 @@ export const raceMode = defineServerMode({
     bots: false,
   }),
 
+  queue: { partyMax: 4, plan: (options) => ({ seats: options.maxPlayers, teams: 1, minHumans: 2 }) },
+
   inputLog: () => new RaceInputLog(),
   ...raceAnnouncements,
 });

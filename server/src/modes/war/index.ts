@@ -1,6 +1,6 @@
-/** The war, as the server runs it: its limits and lobby, the seat a player gets, what it stores. */
+/** The war, as the server runs it: its limits and lobby, the seat a player gets, how it queues, what it stores. */
 import { warAnnouncements } from "@arena/shared/modes/war/announce";
-import { war } from "@arena/shared/modes/war/contract";
+import { WAR_FACTION_IDS, WAR_LIMITS, war } from "@arena/shared/modes/war/contract";
 import { warProjection } from "@arena/shared/modes/war/projection";
 import { warRules, type WarSettings } from "@arena/shared/modes/war/rules";
 import { chooseSeat, wishedFaction } from "@arena/shared/modes/war/seats";
@@ -47,6 +47,17 @@ export const warMode = defineServerMode({
     bots: true,
     chooseSeat: (free, taken, options) => chooseSeat(free, taken, settings.factions, wishedFaction(options, settings.factions)),
   }),
+
+  // a party fills at most one faction; the queue puts it there through the faction wish
+  queue: {
+    partyMax: WAR_LIMITS.maxPlayers / WAR_LIMITS.minFactions,
+    plan: (options) => ({
+      seats: options.maxPlayers,
+      teams: options.factions,
+      minHumans: 1,
+      teamOptions: (team) => ({ faction: WAR_FACTION_IDS[team] }),
+    }),
+  },
 
   // one move a tick counts; a few a second is all a player needs
   rates: { move: 1 / 3 },
