@@ -18,6 +18,8 @@ import { envString } from "./config.js";
 export function summaryPath(mode) {
   const given = envString("SUMMARY_PATH", "");
   if (given) return given;
+  // k6 before v0.53 has no import.meta.resolve: there the path is the working directory's (run from the repository root)
+  if (typeof import.meta.resolve !== "function") return `loadtest/results/${mode}-summary.json`;
   const url = import.meta.resolve(`../../results/${mode}-summary.json`);
   return decodeURIComponent(url.replace(/^file:\/\//, "")).replace(/^\/([A-Za-z]:\/)/, "$1");
 }
