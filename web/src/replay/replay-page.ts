@@ -28,7 +28,9 @@ export function replayPage(matchId: string, viewer: string | undefined, ctx: Vie
 
   void (async () => {
     try {
-      const [replay, stored] = await Promise.all([getJson<MatchReplayResponse>(`/matches/${encodeURIComponent(matchId)}/replay`), getJson<MatchResponse>(`/matches/${encodeURIComponent(matchId)}`)]);
+      // the stored match only once the replay exists: an unknown id is one refused request, not two
+      const replay = await getJson<MatchReplayResponse>(`/matches/${encodeURIComponent(matchId)}/replay`);
+      const stored = await getJson<MatchResponse>(`/matches/${encodeURIComponent(matchId)}`);
       if (disposed) return;
       if (!isModeName(replay.mode)) throw new ArenaError(ErrorCode.RulesChanged, `this page has no ${replay.mode} mode`);
       player = show(replay, stored, viewer, ctx, element);
