@@ -15,6 +15,8 @@ const BareState = schema({ players: t.map(BarePlayer) }, "BareState");
 type BareState = SchemaType<typeof BareState>;
 
 const TICK_MS = 50;
+/** State patches per second (Colyseus' default is 20); the message-cost scenario varies it. */
+const PATCH_HZ = Number(process.env.BARE_PATCH_HZ ?? 20);
 const ticks = { total: 0, late: 0 };
 
 class BareRoom extends Room<{ state: BareState }> {
@@ -22,6 +24,7 @@ class BareRoom extends Room<{ state: BareState }> {
 
   override onCreate() {
     this.state = new BareState();
+    this.patchRate = 1000 / PATCH_HZ;
     this.onMessage("input", (client, message: { x?: unknown; y?: unknown }) => {
       const player = this.state.players.get(client.sessionId);
       if (player && typeof message?.x === "number" && typeof message.y === "number") {

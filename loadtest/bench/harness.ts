@@ -76,6 +76,8 @@ export interface ServerOptions {
   script?: string;
   /** Node flags added to SERVER_NODE_FLAGS. */
   nodeFlags?: string[];
+  /** Working directory of the server: another checkout's root runs that checkout's build. */
+  cwd?: string;
   /** Answers 200 once the server is up (arena: /ready, the others: /__healthcheck). */
   healthPath?: string;
 }
@@ -128,7 +130,7 @@ export class ServerUnderTest {
     const command = [node, ...SERVER_NODE_FLAGS, ...(options.nodeFlags ?? []), ...loader, "--import", probe, ...profile, script];
     const [bin, argv] = pinned(0, command);
     const child = spawn(bin, argv, {
-      cwd: ROOT,
+      cwd: options.cwd ?? ROOT,
       stdio: ["ignore", "ignore", "inherit", "ipc"],
       env: {
         ...process.env,
@@ -244,6 +246,8 @@ export interface StepResult {
   joinP99Ms: number;
   rttP95Ms: number;
   serverCpuPct: number;
+  /** The same, unrounded: µs of server CPU per second of wall time. */
+  serverCpuUsPerSec: number;
   serverRssMb: number;
   loadCpuPct: number;
   errors: number;
@@ -281,6 +285,7 @@ export async function measure(scenario: string, target: string, server: ServerUn
     joinP99Ms: round(percentile(joins, 99)),
     rttP95Ms: round(percentile(window.flatMap((s) => s.rttMs), 95)),
     serverCpuPct: Math.round(mean(probes.map((p) => p.cpuPercent))),
+    serverCpuUsPerSec: Math.round(mean(probes.map((p) => p.cpuPercent)) * 10_000),
     serverRssMb: Math.round(Math.max(0, ...probes.map((p) => p.rssBytes)) / 2 ** 20),
     loadCpuPct: Math.round(mean(window.map((s) => s.loadCpuPct))),
     errors: window.reduce((a, s) => a + s.joinFailures, 0) + (window.at(-1)?.gameErrors ?? 0),

@@ -35,6 +35,8 @@ export interface WorkerConfig {
    * arrival rate without the coordinated omission of a closed loop.
    */
   joinRatePerSecond?: number;
+  /** Options for every protocol player (e.g. `inputRatePerS` of a racer). */
+  playerOptions?: { readonly [key: string]: number };
 }
 
 export type WorkerCommand =
@@ -106,7 +108,7 @@ async function join(cfg: WorkerConfig, index: number): Promise<void> {
   const reservation = parseReservation(await http(matchmakeRequest(cfg.url, cfg.mode, cfg.options, token ?? "none")));
   if (!reservation.ok) throw new Error(`matchmake: ${reservation.status} ${reservation.code} ${reservation.message}`);
   const seat = reservation.value;
-  const player = cfg.mode === "bare" ? undefined : createPlayer(cfg.mode, { seed: index, pingIntervalMs: 5_000 });
+  const player = cfg.mode === "bare" ? undefined : createPlayer(cfg.mode, { ...cfg.playerOptions, seed: index, pingIntervalMs: 5_000 });
   const socket = new WebSocket(webSocketUrl(cfg.url, seat, token));
   const client: Client = { socket, seat, player, open: false };
   let counted = false;

@@ -9,8 +9,10 @@
  *   npm run bench -- --node=22                  every server under test on Node 22
  *
  * Scenarios (one file each in loadtest/bench/scenarios/):
- *   capacity      ramp clients in rooms of 8 against a bare Colyseus room and arena's race room;
- *                 capacity = largest step with loop lag p99 < 20 ms and late ticks < 0.5 %
+ *   capacity      ramp clients in rooms of 8 against the ws floor, a bare Colyseus room and arena's race
+ *                 room from 250 up; capacity = largest step with loop lag p99 < 20 ms and late ticks
+ *                 < 0.5 % (`--nodes=20,22`, `--compare-build=<checkout>`)
+ *   message-cost  CPU per input message and per frame sent: race, bare room and ws floor at several rates
  *   ws-floor      a plain `ws` server (no Colyseus) carrying the bare room's and the race's traffic:
  *                 how much of a core the sockets alone take at the bare room's capacity and twice it
  *   join-burst    1,000 joins at a fresh server, fired at once and at fixed arrival rates: join p50/p95/p99
@@ -24,6 +26,7 @@ import { LAG_P99_LIMIT_MS, LATE_TICK_LIMIT_PCT, ROOT, hasTaskset, holdMs, only, 
 import { bandwidth } from "./scenarios/bandwidth.js";
 import { capacity } from "./scenarios/capacity.js";
 import { joinBurst } from "./scenarios/join-burst.js";
+import { messageCost } from "./scenarios/message-cost.js";
 import { quizRooms } from "./scenarios/quiz-rooms.js";
 import { results } from "./scenarios/results.js";
 import { wsFloor } from "./scenarios/ws-floor.js";
@@ -32,6 +35,7 @@ import { wsFloor } from "./scenarios/ws-floor.js";
 const scenarios: Record<string, () => Promise<{ steps?: StepResult[]; summary: unknown }>> = {
   capacity,
   "ws-floor": wsFloor,
+  "message-cost": messageCost,
   "join-burst": joinBurst,
   "quiz-rooms": quizRooms,
   bandwidth,
