@@ -1,4 +1,4 @@
-import { createHmac, randomBytes, randomUUID, timingSafeEqual, webcrypto } from "node:crypto";
+import { createHmac, createSecretKey, randomBytes, randomUUID, timingSafeEqual, webcrypto, type KeyObject } from "node:crypto";
 import { SignJWT } from "jose";
 
 /** Who a verified token says the caller is. */
@@ -24,8 +24,8 @@ export class TokenError extends Error {
 export class TokenService {
   /** Imported once: handing jose the raw secret makes it import the key on every sign (half its cost). */
   private readonly key: Promise<webcrypto.CryptoKey>;
-  /** The secret for verifying: node:crypto's HMAC on the calling thread (see verifyHs256). */
-  private readonly secret: Buffer;
+  /** The secret for verifying, a key object made once (node:crypto's HMAC on the calling thread, see verifyHs256). */
+  private readonly secret: KeyObject;
   /** Tokens already verified (a player matchmakes many times with one token): token → claims and expiry. */
   private readonly verified = new Map<string, { claims: PlayerClaims; expiresAt: number }>();
   private static readonly CACHE_LIMIT = 50_000;
@@ -36,7 +36,7 @@ export class TokenService {
   ) {
     // without a configured secret (development only) tokens verify on this process alone
     const raw = new TextEncoder().encode(secret ?? randomBytes(48).toString("base64url"));
-    this.secret = Buffer.from(raw);
+    this.secret = createSecretKey(raw);
     this.key = webcrypto.subtle.importKey("raw", raw, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
   }
 
@@ -93,7 +93,7 @@ function decodeJsonPart(part: string): Record<string, unknown> {
  * present, no clock tolerance), with node:crypto's HMAC on this thread: WebCrypto's verify queues a
  * job on the thread pool and costs 5–10 times more CPU per token than the HMAC itself (issue 17).
  */
-export function verifyHs256(token: string, secret: Buffer): Record<string, unknown> & { exp: number } {
+export function verifyHs256(token: string, secret: KeyObject): Record<string, unknown> & { exp: number } {
   const parts = token.split(".");
   if (parts.length !== 3) throw new TokenError("invalid", INVALID);
   const [header, payload, signature] = parts as [string, string, string];
