@@ -209,7 +209,7 @@ export class MatchRoom<C extends ModeContract, Settings, S, E, Section> extends 
   /** The schema state only has to be current when a patch is built: copy the rules state then. */
   override onBeforePatch(): void {
     if (this.match !== undefined) this.mode.projection.project(this.state, this.match, this.projectionContext);
-    else if (this.seats?.view().phase === "starting") this.mode.projection.lobby(this.state, this.seats.view());
+    else if (this.mode.projection.lobbyCountdown && this.seats?.view().phase === "starting") this.mode.projection.lobby(this.state, this.seats.view());
   }
 
   /** Any exception in room code lands here instead of taking the process down. */
