@@ -9,6 +9,13 @@ import { connect, type Socket } from "node:net";
 
 const HEADER_END = Buffer.from("\r\n\r\n");
 
+export interface RawResponse {
+  status: number;
+  /** Header names in lower case. */
+  headers: Record<string, string>;
+  body: string;
+}
+
 /** Keep-alive connections to one server, one request at a time each. */
 export class RawHttpPool {
   private readonly idle: Socket[] = [];
@@ -18,14 +25,17 @@ export class RawHttpPool {
     private readonly port: number,
   ) {}
 
-  async post(path: string, headers: Record<string, string>, body: string): Promise<{ status: number; body: string }> {
-    const socket = this.idle.pop() ?? (await this.open());
+  async post(path: string, headers: Record<string, string>, body: string): Promise<RawResponse> {
+    let socket = this.idle.pop();
+    // the server closes idle keep-alive connections (after 5 s with Node's http server)
+    while (socket?.destroyed) socket = this.idle.pop();
+    socket ??= await this.open();
     const payload = Buffer.from(body);
     let head = `POST ${path} HTTP/1.1\r\nHost: ${this.host}:${this.port}\r\nContent-Length: ${payload.length}\r\n`;
     for (const [name, value] of Object.entries(headers)) head += `${name}: ${value}\r\n`;
     socket.write(Buffer.concat([Buffer.from(head + "\r\n"), payload]));
     const answer = await readResponse(socket);
-    if (answer.keepAlive) this.idle.push(socket);
+    if (answer.keepAlive && !socket.destroyed) this.idle.push(socket);
     else socket.destroy();
     return answer;
   }
@@ -39,11 +49,13 @@ export class RawHttpPool {
       const socket = connect(this.port, this.host, () => resolve(socket));
       socket.setNoDelay(true);
       socket.once("error", reject);
+      // an idle connection the server closes must not crash the client
+      socket.on("error", () => socket.destroy());
     });
   }
 }
 
-function readResponse(socket: Socket): Promise<{ status: number; body: string; keepAlive: boolean }> {
+function readResponse(socket: Socket): Promise<RawResponse & { keepAlive: boolean }> {
   return new Promise((resolve, reject) => {
     let buffered: Buffer = Buffer.alloc(0);
     const onData = (chunk: Buffer) => {
@@ -51,14 +63,20 @@ function readResponse(socket: Socket): Promise<{ status: number; body: string; k
       const end = buffered.indexOf(HEADER_END);
       if (end < 0) return;
       const head = buffered.subarray(0, end).toString("latin1");
-      const length = Number(/\r\ncontent-length: *(\d+)/i.exec(head)?.[1] ?? 0);
+      const headers: Record<string, string> = {};
+      for (const line of head.split("\r\n").slice(1)) {
+        const colon = line.indexOf(":");
+        if (colon > 0) headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+      }
+      const length = Number(headers["content-length"] ?? 0);
       if (buffered.length < end + 4 + length) return;
       socket.off("data", onData);
       socket.off("close", onClose);
       resolve({
         status: Number(head.slice(9, 12)),
+        headers,
         body: buffered.subarray(end + 4, end + 4 + length).toString("utf8"),
-        keepAlive: !/\r\nconnection: *close/i.test(head),
+        keepAlive: headers.connection?.toLowerCase() !== "close",
       });
     };
     const onClose = () => reject(new Error("connection closed before the response"));

@@ -81,6 +81,7 @@ export class MatchRoom<C extends ModeContract, Settings, S, E, Section> extends 
     enrol(this);
     const { config, metrics } = services;
     this.patchRate = 1000 / config.patchRateHz;
+    this.seatReservationTimeout = config.seatReservationSeconds;
     // Colyseus' own hard cap, far above the gate's: it only stops floods too fast for the warning path
     this.maxMessagesPerSecond = config.limits.messagesPerSecond * 10;
     this.gate = new MessageGate(config.limits, mode.contract.messages, mode.rates ?? {});
@@ -139,6 +140,7 @@ export class MatchRoom<C extends ModeContract, Settings, S, E, Section> extends 
   }
 
   override onJoin(client: MatchClient<C>, _options: unknown, auth?: JoinAuth<OptionsOf<C>>): void {
+    this.services.joins?.joined(client.sessionId);
     if (!auth) throw new ServerError(UNAUTHORIZED_STATUS, `${ErrorCode.Unauthorized}: join without matchmaking`);
     meterSocket(client, this.tally);
     const { playerId, displayName } = auth.identity;
