@@ -1,5 +1,5 @@
 import path from "node:path";
-import { BENCH_AUTH_SECRET, ROOT, args, mean, nodeBinary, percentile, round, sleep, smoke, LoadGenerator, ServerUnderTest, type Probe } from "../harness.js";
+import { BENCH_AUTH_SECRET, DEFAULT_NODE, ROOT, args, mean, nodeBinary, percentile, round, sleep, smoke, LoadGenerator, ServerUnderTest, type Probe } from "../harness.js";
 import type { WorkerConfig, WorkerStats } from "../load-worker.js";
 
 /**
@@ -27,7 +27,8 @@ import type { WorkerConfig, WorkerStats } from "../load-worker.js";
  * measured in the same run (before/after of a change).
  */
 export async function joinCost() {
-  const nodes = (args.get("join-nodes") ?? "20,22").split(",");
+  // the smoke run stays on this Node: a few seconds per scenario
+  const nodes = (args.get("join-nodes") ?? (smoke ? DEFAULT_NODE : "20,22")).split(",");
   const concurrency = Number(args.get("join-concurrency") ?? 32);
   const before = args.get("before-dist");
   const targets: Target[] = before ? ["floor", "before", "arena"] : ["floor", "arena"];
@@ -99,12 +100,12 @@ async function measureJoins(target: Target, major: string, node: string, concurr
     if (target !== "floor") await load.prefetchTokens(maxJoins);
     // idle: the fresh server over 3 probe reports (the first one after start includes the start)
     const idleFrom = server.probes.length;
-    while (server.probes.length < idleFrom + 4) await sleep(100);
+    while (server.probes.length < idleFrom + (smoke ? 3 : 4)) await sleep(100);
     const idleProbes = server.probes.slice(idleFrom);
     const idleCpuPct = cpuPct(idleProbes[1]!, idleProbes.at(-1)!);
 
     load.command({ type: "scale", clients: maxJoins });
-    await sleep(1500); // warm up: connections, JIT
+    await sleep(smoke ? 1000 : 1500); // warm up: connections, JIT
     const profile = args.has("join-profile") && target !== "floor";
     if (profile) await server.startProfile();
     const windowFrom = server.probes.length;
@@ -121,7 +122,7 @@ async function measureJoins(target: Target, major: string, node: string, concurr
     const busyUs = last.cpuTotalUs - first.cpuTotalUs - (idleCpuPct / 100) * windowS * 1e6;
 
     const afterFrom = server.probes.length;
-    while (server.probes.length < afterFrom + 3) await sleep(100);
+    while (server.probes.length < afterFrom + (smoke ? 2 : 3)) await sleep(100);
     const afterProbes = server.probes.slice(afterFrom);
     const row: JoinCostRow = {
       target,

@@ -1,4 +1,4 @@
-import { BENCH_AUTH_SECRET, RACE_OF_8, args, mean, nodeBinary, percentile, round, sleep, smoke, LoadGenerator, ServerUnderTest } from "../harness.js";
+import { BENCH_AUTH_SECRET, DEFAULT_NODE, RACE_OF_8, args, mean, nodeBinary, percentile, round, sleep, smoke, LoadGenerator, ServerUnderTest } from "../harness.js";
 import type { WorkerConfig } from "../load-worker.js";
 
 /**
@@ -7,20 +7,25 @@ import type { WorkerConfig } from "../load-worker.js";
  * it is filling), and into race lobbies that never start (7 passive players per room of 8, as
  * join-cost: no tick loop, no play). Counts failures, 503 refusals and expired seat reservations
  * (a client whose WebSocket join is refused after matchmaking gave it a seat) explicitly.
+ * `--before-dist=<another build's server/dist/main.js>` storms that build too, in the same run.
  */
 export async function joinStorm() {
   const joins = Number(args.get("storm-joins") ?? (smoke ? 200 : 1000));
-  const nodes = (args.get("storm-nodes") ?? "20,22").split(",");
+  const nodes = (args.get("storm-nodes") ?? (smoke ? DEFAULT_NODE : "20,22")).split(",");
   const rooms = (args.get("storm-rooms") ?? "racing,lobby").split(",") as Array<"racing" | "lobby">;
+  const before = args.get("before-dist");
   const rows = [];
   for (const major of nodes) {
-    for (const kind of rooms) rows.push(await storm(kind, major, joins));
+    for (const kind of rooms) {
+      if (before) rows.push(await storm(kind, major, joins, before));
+      rows.push(await storm(kind, major, joins));
+    }
   }
   return { summary: rows };
 }
 
-async function storm(kind: "racing" | "lobby", major: string, joins: number) {
-  const server = await ServerUnderTest.start("arena", { RACE_LOBBY_TIMEOUT_MS: kind === "lobby" ? "600000" : "60000" }, { node: nodeBinary(major) });
+async function storm(kind: "racing" | "lobby", major: string, joins: number, script?: string) {
+  const server = await ServerUnderTest.start("arena", { RACE_LOBBY_TIMEOUT_MS: kind === "lobby" ? "600000" : "60000" }, { node: nodeBinary(major), ...(script ? { script } : {}) });
   const config: WorkerConfig =
     kind === "racing"
       ? { url: server.url, mode: "race", options: RACE_OF_8, inputsPerSecond: 10, joinConcurrency: joins, tokenSecret: BENCH_AUTH_SECRET }
@@ -52,6 +57,7 @@ async function storm(kind: "racing" | "lobby", major: string, joins: number) {
     const latencies = load.stats.flatMap((s) => s.joinMs);
     const sum = (key: "joinFailures" | "refused" | "reservationsExpired") => load.stats.reduce((a, s) => a + s[key], 0);
     const row = {
+      build: script ? "before" : "arena",
       node: major,
       rooms: kind === "racing" ? "race rooms of 8, racing as they fill" : "race lobbies, 7 of 8 seats (no tick)",
       joins: latencies.length,
