@@ -22,7 +22,7 @@ import type { WorkerConfig, WorkerStats } from "../load-worker.js";
  * (CPU time in the window − idle CPU of the fresh server over the same time) / joins in the window;
  * the CPU comes from the probe's cumulative counter, the joins from the load generator's, both read
  * against the wall clock. The idle CPU with every joined client still connected is reported too.
- * `--join-profile` writes a CPU profile of each arena window (loadtest/bench/profile-summary.ts
+ * `--join-targets=arena` measures only some targets. `--join-profile` writes a CPU profile of each arena window (loadtest/bench/profile-summary.ts
  * groups it by package). `--before-dist=<path to another build's server/dist/main.js>` adds that build as target `before`,
  * measured in the same run (before/after of a change).
  */
@@ -31,7 +31,7 @@ export async function joinCost() {
   const nodes = (args.get("join-nodes") ?? (smoke ? DEFAULT_NODE : "20,22")).split(",");
   const concurrency = Number(args.get("join-concurrency") ?? 32);
   const before = args.get("before-dist");
-  const targets: Target[] = before ? ["floor", "before", "arena"] : ["floor", "arena"];
+  const targets = (args.get("join-targets")?.split(",") as Target[] | undefined) ?? (before ? ["floor", "before", "arena"] : ["floor", "arena"]);
   const rows = [];
   for (const major of nodes) {
     const node = nodeBinary(major);
@@ -83,8 +83,9 @@ async function measureJoins(target: Target, major: string, node: string, concurr
   const script = target === "floor" ? "loadtest/bench/join-floor-server.ts" : target === "before" ? beforeDist : undefined;
   const server = await ServerUnderTest.start(target === "floor" ? "floor" : "arena", { RACE_LOBBY_TIMEOUT_MS: "600000" }, { node, ...(script ? { script } : {}) });
   const holdS = Number(args.get("join-hold") ?? (smoke ? 2 : 8));
-  // arena's spread of track lengths (50–5000 m, 7 players each) holds 34,000 joins; the floor has no rooms
-  const maxJoins = target === "floor" ? 60_000 : smoke ? 6000 : 24_000;
+  // arena's spread of track lengths (50–5000 m, 7 players each) holds 34,000 joins; every join holds a
+  // socket open on both sides, under the 20,000 open files a process may have here
+  const maxJoins = target === "floor" ? 16_000 : smoke ? 6000 : 16_000;
   const config: WorkerConfig = {
     url: server.url,
     mode: target === "floor" ? "join-floor" : "race",
