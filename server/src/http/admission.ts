@@ -9,7 +9,8 @@
  * not configured: the last `rateSamples` joins served over the *busy* time they took (time with
  * joins waiting), so an idle spell does not make a node look slow, a storm after it is judged by
  * what the node did under load, and a storm's own joins replace older figures within a fraction of
- * a second. Until the node has served `MIN_SAMPLES` joins there is nothing to judge by and it
+ * a second. A node whose event loop is busy less than 80 % of the time admits whatever its backlog
+ * (the backlog may be reservations nobody uses). Until the node has served `MIN_SAMPLES` joins there is nothing to judge by and it
  * admits every join (a fresh node serves the first storm it gets as well as it can).
  *
  * A refused request is told when to come back (Retry-After, whole seconds), and those seconds are
@@ -26,6 +27,30 @@ export interface AdmissionOptions {
   rateSamples: number;
 }
 
+/** Below this share of its time busy (event-loop utilisation) a node has room for more: it admits. */
+const BUSY_SHARE = 0.8;
+
+/**
+ * The event loop's utilisation over the last quarter second or so: what the node really does. A
+ * backlog can be made of reservations nobody will use (clients that matchmade and never connect);
+ * a node that is not busy is not overloaded, whatever its backlog says.
+ */
+export function eventLoopBusyShare(): () => number {
+  let mark = performance.eventLoopUtilization();
+  let share = 0;
+  let at = performance.now();
+  return () => {
+    const now = performance.now();
+    if (now - at >= 250) {
+      const current = performance.eventLoopUtilization();
+      share = performance.eventLoopUtilization(current, mark).utilization;
+      mark = current;
+      at = now;
+    }
+    return share;
+  };
+}
+
 export type Verdict = { admitted: true } | { admitted: false; expectedWaitMs: number; retryAfterS: number };
 
 /** Joins served before the rate counts. */
@@ -33,8 +58,15 @@ const MIN_SAMPLES = 20;
 
 export class JoinAdmission {
   private pending = 0;
-  /** Reservations given out and not joined yet: session → when the reservation lapses. */
+  /**
+   * Reservations given out and not joined yet: session → when. One counts as work ahead while it is
+   * younger than four times the longest a recent join took from its reservation to its WebSocket
+   * join (at least 250 ms, at most the wait a join is allowed): older, it is taken as abandoned (a
+   * client that matchmade and never connected) — in a storm joins take longer and the age grows.
+   */
   private readonly outstanding = new Map<string, number>();
+  /** Reservation-to-join times of the latest joins served, ms. */
+  private readonly delays: number[] = [];
   /** The busy clock (ms of time with joins waiting) at each recent join served, oldest first. */
   private readonly served: number[] = [];
   private busyMs = 0;
@@ -45,6 +77,7 @@ export class JoinAdmission {
   constructor(
     private readonly options: AdmissionOptions,
     private readonly now: () => number = () => performance.now(),
+    private readonly busyShare: () => number = eventLoopBusyShare(),
   ) {
     this.lastEventAt = now();
   }
@@ -57,19 +90,34 @@ export class JoinAdmission {
     return span > 0 ? ((this.served.length - 1) * 1000) / span : undefined;
   }
 
-  /** Joins ahead of a new request: accepted and unanswered, plus reserved and not joined. */
+  /** Joins ahead of a new request: accepted and unanswered, plus reserved and not joined (and not abandoned). */
   get backlog(): number {
     this.expireReservations();
-    return this.pending + this.outstanding.size;
+    return this.pending + this.liveReservations();
+  }
+
+  private liveReservations(): number {
+    const longest = this.delays.reduce((a, b) => Math.max(a, b), 0);
+    const cutoff = this.now() - Math.min(this.allowedMs, Math.max(250, 4 * longest));
+    let abandoned = 0;
+    for (const reservedAt of this.outstanding.values()) {
+      if (reservedAt >= cutoff) break;
+      abandoned++;
+    }
+    return this.outstanding.size - abandoned;
+  }
+
+  private get allowedMs(): number {
+    return this.options.seatReservationMs * this.options.maxWaitShare;
   }
 
   /** Whether a new seat-seeking request may go ahead; counts it as pending when it may. */
   admit(): Verdict {
     const rate = this.serveRate;
     const ahead = this.backlog;
-    if (rate !== undefined) {
+    if (rate !== undefined && this.busyShare() >= BUSY_SHARE) {
       const expectedWaitMs = ((ahead + 1) / rate) * 1000;
-      const allowedMs = this.options.seatReservationMs * this.options.maxWaitShare;
+      const allowedMs = this.allowedMs;
       if (expectedWaitMs > allowedMs) return { admitted: false, expectedWaitMs, retryAfterS: this.bookReturn(rate, expectedWaitMs, allowedMs) };
     }
     this.advance();
@@ -81,13 +129,17 @@ export class JoinAdmission {
   answered(sessionId: string | undefined): void {
     this.advance();
     this.pending = Math.max(0, this.pending - 1);
-    if (sessionId !== undefined) this.outstanding.set(sessionId, this.now() + this.options.seatReservationMs);
+    if (sessionId !== undefined) this.outstanding.set(sessionId, this.now());
   }
 
   /** A client joined its room with a reservation (any reservation: its session may not be ours). */
   joined(sessionId: string): void {
     this.advance();
-    if (!this.outstanding.delete(sessionId)) return;
+    const reservedAt = this.outstanding.get(sessionId);
+    if (reservedAt === undefined) return;
+    this.outstanding.delete(sessionId);
+    this.delays.push(this.now() - reservedAt);
+    if (this.delays.length > Math.max(MIN_SAMPLES, this.options.rateSamples)) this.delays.shift();
     this.served.push(this.busyMs);
     if (this.served.length > Math.max(MIN_SAMPLES, this.options.rateSamples)) this.served.shift();
   }
@@ -109,17 +161,18 @@ export class JoinAdmission {
   /** Moves the busy clock on by the time since the last event if joins were waiting meanwhile. */
   private advance(): void {
     const now = this.now();
-    if (this.pending + this.outstanding.size > 0) this.busyMs += now - this.lastEventAt;
+    // abandoned reservations are no work: they must not make the node look slow
+    if (this.pending > 0 || (this.outstanding.size > 0 && this.liveReservations() > 0)) this.busyMs += now - this.lastEventAt;
     this.lastEventAt = now;
   }
 
-  /** Reservations that lapsed unused leave the backlog (Colyseus frees their seats at the same time). */
+  /** Reservations unused for longer than a join may wait are forgotten. */
   private expireReservations(): void {
     this.advance();
-    const now = this.now();
-    // every reservation lasts as long, so the map's insertion order is the order they lapse in
-    for (const [sessionId, lapsesAt] of this.outstanding) {
-      if (lapsesAt > now) break;
+    const oldest = this.now() - this.allowedMs;
+    // the map's insertion order is the order of their age
+    for (const [sessionId, reservedAt] of this.outstanding) {
+      if (reservedAt > oldest) break;
       this.outstanding.delete(sessionId);
     }
   }
