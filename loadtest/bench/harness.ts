@@ -65,7 +65,13 @@ export interface Probe {
   gcMajor: number;
   cpuPercent: number;
   rssBytes: number;
+  /** CPU time (user + system) since the probe loaded, µs, read at `at` (ms since the epoch). */
+  cpuTotalUs: number;
+  at: number;
 }
+
+/** The servers' token secret: a load generator may sign its players' tokens with it (see WorkerConfig.tokenSecret). */
+export const BENCH_AUTH_SECRET = "bench-secret-bench-secret-bench-secret";
 
 export type ServerKind = "bare" | "floor" | "arena";
 
@@ -138,7 +144,7 @@ export class ServerUnderTest {
         HOST: "127.0.0.1",
         LOG_LEVEL: "warn",
         NODE_ENV: "production",
-        AUTH_SECRET: "bench-secret-bench-secret-bench-secret",
+        AUTH_SECRET: BENCH_AUTH_SECRET,
         DATABASE_URL,
         DATA_DIR: path.join(ROOT, "data", `bench-${port}`),
         HTTP_RATE_PER_MIN: "100000000",
@@ -160,6 +166,22 @@ export class ServerUnderTest {
       await sleep(100);
     }
     throw new Error(`${kind} server did not start`);
+  }
+
+  /** Starts the probe's CPU profiler (see probe.mjs); `stopProfile` writes what it sampled since. */
+  async startProfile(): Promise<void> {
+    const started = new Promise<void>((resolve) => this.child.on("message", (m: { type?: string }) => m.type === "profile-started" && resolve()));
+    this.child.send({ type: "profile-start" });
+    await started;
+  }
+
+  async stopProfile(file: string): Promise<string | undefined> {
+    mkdirSync(path.dirname(file), { recursive: true });
+    const written = new Promise<string | undefined>((resolve) =>
+      this.child.on("message", (m: { type?: string; file?: string }) => m.type === "profile-written" && resolve(m.file)),
+    );
+    this.child.send({ type: "profile-stop", file });
+    return written;
   }
 
   async ticks(): Promise<{ total: number; late: number }> {

@@ -17,9 +17,14 @@ import {
   webSocketUrl,
 } from "../protocol/index.js";
 import type { HttpRequest, MsgInput, Player, SeatReservation } from "../protocol/types.js";
+import { TokenService } from "../../server/src/auth/tokens.js";
+import { RawHttpPool, RawWebSocket } from "./raw-client.js";
 
-/** `floor`: the plain-ws floor server (no matchmaking: connect and send, like the bare clients). */
-export type BenchMode = "race" | "quiz" | "war" | "bare" | "floor";
+/**
+ * `floor`: the plain-ws floor server (no matchmaking: connect and send, like the bare clients).
+ * `join-floor`: the join floor server (one POST, a WebSocket, one frame each way; see join-floor-server.ts).
+ */
+export type BenchMode = "race" | "quiz" | "war" | "bare" | "floor" | "join-floor";
 
 export interface WorkerConfig {
   url: string;
@@ -37,6 +42,21 @@ export interface WorkerConfig {
   joinRatePerSecond?: number;
   /** Options for every protocol player (e.g. `inputRatePerS` of a racer). */
   playerOptions?: { readonly [key: string]: number };
+  /**
+   * Clients that only join: they acknowledge the join, count it done at the first full state and
+   * then send nothing (no player, no pings), so a join is measured without any play.
+   */
+  passive?: boolean;
+  /**
+   * Spreads joins over rooms: join `i` asks for `option = from + floor(i / perRoom)`, a matchmaking
+   * filter value of its own every `perRoom` joins, so no room gets more than `perRoom` players.
+   */
+  spread?: { option: string; from: number; perRoom: number };
+  /**
+   * Players' tokens signed here with the server's AUTH_SECRET (as its /auth/guest would), so the
+   * server spends nothing on them while it is measured or profiled. Otherwise fetched from the server.
+   */
+  tokenSecret?: string;
 }
 
 export type WorkerCommand =
@@ -56,14 +76,21 @@ export interface WorkerStats {
   framesOut: number;
   gameErrors: number;
   joinFailures: number;
+  /** Matchmaking answered 503 (node unavailable or overloaded). */
+  refused: number;
+  /** A reservation was given but the WebSocket join with it was refused (the seat expired, say). */
+  reservationsExpired: number;
   closed: number;
   joinMs: number[];
   rttMs: number[];
   loadCpuPct: number;
+  /** Joins completed since the start, at `at` (ms since the epoch). */
+  joinedTotal: number;
+  at: number;
 }
 
 interface Client {
-  socket: WebSocket;
+  socket: { send(data: Uint8Array): void; terminate(): void };
   seat: SeatReservation;
   /** Arena modes: the protocol player; the bare room has none. */
   player: Player | undefined;
@@ -76,7 +103,7 @@ let target = 0;
 let joining = 0;
 let joined = 0;
 let stopped = false;
-const counters = { framesIn: 0, bytesIn: 0, patches: 0, framesOut: 0, gameErrors: 0, joinFailures: 0, closed: 0 };
+const counters = { framesIn: 0, bytesIn: 0, patches: 0, framesOut: 0, gameErrors: 0, joinFailures: 0, refused: 0, reservationsExpired: 0, closed: 0 };
 let joinMs: number[] = [];
 let rttMs: number[] = [];
 /** Tokens fetched ahead of a burst (`prefetch-tokens`), used by the next joins. */
@@ -93,20 +120,37 @@ function send(client: Client, frame: Uint8Array) {
   counters.framesOut++;
 }
 
+let signer: TokenService | undefined;
+
 async function guestToken(cfg: WorkerConfig, index: number): Promise<string> {
+  if (cfg.tokenSecret) {
+    signer ??= new TokenService(cfg.tokenSecret, 86_400);
+    return (await signer.issue(`bench-${index}`)).token;
+  }
   const auth = parseGuestAuth(await http(guestAuthRequest(cfg.url, `bench-${index}`)));
   if (!auth.ok) throw new Error(`auth: ${auth.status} ${auth.code}`);
   return auth.value.token;
 }
 
+function joinOptions(cfg: WorkerConfig, index: number): WorkerConfig["options"] {
+  if (!cfg.spread) return cfg.options;
+  const { option, from, perRoom } = cfg.spread;
+  return { ...cfg.options, [option]: from + Math.floor(index / perRoom) };
+}
+
 async function join(cfg: WorkerConfig, index: number): Promise<void> {
   // the token belongs to the player, not to the join: fetched before the clock starts
   if (cfg.mode === "floor") return joinFloor(cfg, index);
+  if (cfg.mode === "join-floor") return joinFloorServer(cfg);
+  if (cfg.passive) return joinPassive(cfg, index);
   const token = cfg.mode === "bare" ? undefined : (tokenPool.pop() ?? (await guestToken(cfg, index)));
   const started = performance.now();
   // the bare room asks for no token; a bearer header it does not read costs nothing
-  const reservation = parseReservation(await http(matchmakeRequest(cfg.url, cfg.mode, cfg.options, token ?? "none")));
-  if (!reservation.ok) throw new Error(`matchmake: ${reservation.status} ${reservation.code} ${reservation.message}`);
+  const reservation = parseReservation(await http(matchmakeRequest(cfg.url, cfg.mode, joinOptions(cfg, index), token ?? "none")));
+  if (!reservation.ok) {
+    if (reservation.status === 503) counters.refused++;
+    throw new Error(`matchmake: ${reservation.status} ${reservation.code} ${reservation.message}`);
+  }
   const seat = reservation.value;
   const player = cfg.mode === "bare" ? undefined : createPlayer(cfg.mode, { ...cfg.playerOptions, seed: index, pingIntervalMs: 5_000 });
   const socket = new WebSocket(webSocketUrl(cfg.url, seat, token));
@@ -140,9 +184,83 @@ async function join(cfg: WorkerConfig, index: number): Promise<void> {
       counters.closed++;
       reject(new Error("closed before join"));
     });
+  }).catch((error: unknown) => {
+    counters.reservationsExpired++;
+    throw error;
   });
   clients.push(client);
   joined++;
+}
+
+let rawPool: RawHttpPool | undefined;
+function rawHttp(cfg: WorkerConfig): RawHttpPool {
+  const url = new URL(cfg.url);
+  rawPool ??= new RawHttpPool(url.hostname, Number(url.port));
+  return rawPool;
+}
+
+/**
+ * A passive client on raw sockets (see raw-client.ts): matchmaking, the WebSocket, the join
+ * acknowledgement; done at the first full state, and silent from then on.
+ */
+async function joinPassive(cfg: WorkerConfig, index: number): Promise<void> {
+  const token = tokenPool.pop() ?? (await guestToken(cfg, index));
+  const started = performance.now();
+  const request = matchmakeRequest(cfg.url, cfg.mode, joinOptions(cfg, index), token);
+  const reservation = parseReservation(await rawHttp(cfg).post(new URL(request.url).pathname, request.headers, request.body ?? ""));
+  if (!reservation.ok) {
+    if (reservation.status === 503) counters.refused++;
+    throw new Error(`matchmake: ${reservation.status} ${reservation.code} ${reservation.message}`);
+  }
+  const seat = reservation.value;
+  const url = new URL(webSocketUrl(cfg.url, seat, token));
+  await connectRaw(url, seat, (socket, code) => {
+    if (code === Protocol.JOIN_ROOM) {
+      socket.send(joinAck());
+      counters.framesOut++;
+    }
+    return code === Protocol.ROOM_STATE;
+  }, started).catch((error: unknown) => {
+    counters.reservationsExpired++;
+    throw error;
+  });
+}
+
+/** A join at the join floor server: a POST answered with a small JSON, a WebSocket, one frame each way. */
+async function joinFloorServer(cfg: WorkerConfig): Promise<void> {
+  const started = performance.now();
+  const answer = await rawHttp(cfg).post("/join", { "Content-Type": "application/json" }, '{"name":"bench"}');
+  if (answer.status !== 200) throw new Error(`join floor: ${answer.status}`);
+  const { id } = JSON.parse(answer.body) as { id: string };
+  const url = new URL(`${cfg.url.replace(/^http/, "ws")}/${id}`);
+  await connectRaw(url, { roomId: "join-floor" } as SeatReservation, (socket) => {
+    socket.send(joinAck());
+    counters.framesOut++;
+    return true;
+  }, started);
+}
+
+/** Opens a raw WebSocket; `onFrame` answers each frame and says when the join is done. */
+function connectRaw(url: URL, seat: SeatReservation, onFrame: (socket: RawWebSocket, code: number) => boolean, started: number): Promise<void> {
+  const socket = new RawWebSocket(url.hostname, Number(url.port), url.pathname + url.search);
+  const client: Client = { socket, seat, player: undefined, open: false };
+  return new Promise<void>((resolve, reject) => {
+    socket.onFrame = (data) => {
+      counters.framesIn++;
+      counters.bytesIn += data.length;
+      if (client.open || !onFrame(socket, (data[0] ?? 0) & 0x1f)) return;
+      client.open = true;
+      joinMs.push(performance.now() - started);
+      clients.push(client);
+      joined++;
+      resolve();
+    };
+    socket.onClose = () => {
+      counters.closed++;
+      if (client.open) client.open = false;
+      else reject(new Error("closed before join"));
+    };
+  });
 }
 
 /** A client of the floor server: a WebSocket and nothing else (rooms of 8 in connection order). */
@@ -205,6 +323,7 @@ setInterval(() => {
   const cfg = config;
   if (!cfg) return;
   const now = performance.now();
+  if (cfg.passive || cfg.mode === "join-floor") return;
   if (cfg.mode === "bare" || cfg.mode === "floor") {
     const slots = Math.max(1, Math.round(1000 / cfg.inputsPerSecond / 20));
     step = (step + 1) % slots;
@@ -240,6 +359,8 @@ setInterval(() => {
     joinMs,
     rttMs,
     loadCpuPct: ((used.user + used.system) / 1000 / (now - cpuAt)) * 100,
+    joinedTotal: joined,
+    at: Date.now(),
   };
   process.send?.(stats);
   cpuMark = process.cpuUsage();

@@ -18,6 +18,7 @@ if (typeof process.send === "function") {
   }).observe({ entryTypes: ["gc"] });
   let cpu = process.cpuUsage();
   let at = performance.now();
+  const cpuAtStart = process.cpuUsage();
   const timer = setInterval(() => {
     const now = performance.now();
     const used = process.cpuUsage(cpu);
@@ -28,6 +29,12 @@ if (typeof process.send === "function") {
       lagMaxMs: delay.max / 1e6,
       cpuPercent: ((used.user + used.system) / 1e6 / seconds) * 100,
       rssBytes: process.memoryUsage().rss,
+      // cumulative CPU time and the wall clock it was read at, for exact windows across processes
+      cpuTotalUs: (() => {
+        const total = process.cpuUsage(cpuAtStart);
+        return total.user + total.system;
+      })(),
+      at: Date.now(),
       gcMs: gc.ms,
       gcMaxMs: gc.maxMs,
       gcMajor: gc.major,
@@ -39,4 +46,26 @@ if (typeof process.send === "function") {
   }, 1000);
   timer.unref();
   process.on("disconnect", () => process.exit(0));
+
+  // A CPU profile of a window the benchmark chooses (the same sampler as --cpu-prof, without the
+  // start and the shutdown): `profile-start`, then `profile-stop` with the file to write.
+  /** @type {import("node:inspector").Session | undefined} */
+  let session;
+  process.on("message", async (/** @type {{ type?: string, file?: string }} */ message) => {
+    if (message?.type === "profile-start") {
+      const { Session } = await import("node:inspector");
+      session = new Session();
+      session.connect();
+      session.post("Profiler.enable", () => session?.post("Profiler.start", () => process.send?.({ type: "profile-started" })));
+    } else if (message?.type === "profile-stop" && session && message.file) {
+      const file = message.file;
+      session.post("Profiler.stop", async (error, result) => {
+        const { writeFileSync } = await import("node:fs");
+        if (!error) writeFileSync(file, JSON.stringify(result.profile));
+        session?.disconnect();
+        session = undefined;
+        process.send?.({ type: "profile-written", file: error ? undefined : file });
+      });
+    }
+  });
 }

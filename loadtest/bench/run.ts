@@ -16,6 +16,8 @@
  *   ws-floor      a plain `ws` server (no Colyseus) carrying the bare room's and the race's traffic:
  *                 how much of a core the sockets alone take at the bare room's capacity and twice it
  *   join-burst    1,000 joins at a fresh server, fired at once and at fixed arrival rates: join p50/p95/p99
+ *   join-cost     server CPU per join into race lobbies that do not tick vs a plain http + ws floor, Node 20 and 22
+ *   join-storm    1,000 joins at one instant into racing rooms and into lobbies, Node 20 and 22: p95, failures, expired seats
  *   quiz-rooms    ramp live quiz rooms (2 players answering each question) until the loop lags
  *   bandwidth     a race of 8: bytes per client per second vs the JSON of the full state at the same rate
  *   results       match results written per second into PostgreSQL (loadtest/bench/results-bench.ts)
@@ -27,6 +29,8 @@ import { bandwidth } from "./scenarios/bandwidth.js";
 import { capacity } from "./scenarios/capacity.js";
 import { joinBurst } from "./scenarios/join-burst.js";
 import { messageCost } from "./scenarios/message-cost.js";
+import { joinCost } from "./scenarios/join-cost.js";
+import { joinStorm } from "./scenarios/join-storm.js";
 import { quizRooms } from "./scenarios/quiz-rooms.js";
 import { results } from "./scenarios/results.js";
 import { wsFloor } from "./scenarios/ws-floor.js";
@@ -37,6 +41,8 @@ const scenarios: Record<string, () => Promise<{ steps?: StepResult[]; summary: u
   "ws-floor": wsFloor,
   "message-cost": messageCost,
   "join-burst": joinBurst,
+  "join-cost": joinCost,
+  "join-storm": joinStorm,
   "quiz-rooms": quizRooms,
   bandwidth,
   results,

@@ -17,16 +17,17 @@ interface Step {
 
 /** A short run of every benchmark scenario (a few seconds each), as CI runs it: it must finish and report figures. */
 describe("benchmark smoke run (npm run bench -- --smoke)", () => {
-  it("runs every scenario against real processes, stops by itself and writes its figures", () => {
+  // every scenario for a few seconds on fresh servers: longer than the suite's default test timeout
+  it("runs every scenario against real processes, stops by itself and writes its figures", { timeout: 380_000 }, () => {
     const run = spawnSync(process.execPath, ["--import", "tsx", "loadtest/bench/run.ts", "--smoke"], {
       cwd: ROOT,
       env: process.env,
       encoding: "utf8",
-      timeout: 240_000,
+      timeout: 360_000,
     });
     assert.equal(run.status, 0, `${run.stdout.slice(-2000)}\n${run.stderr.slice(-2000)}`);
     const report = JSON.parse(readFileSync(path.join(ROOT, "loadtest/results/bench-smoke.json"), "utf8")) as Record<string, { steps?: Step[]; summary: Record<string, unknown> }>;
-    for (const scenario of ["capacity", "ws-floor", "join-burst", "quiz-rooms", "bandwidth", "results"]) assert.ok(report[scenario], `scenario ${scenario} reported`);
+    for (const scenario of ["capacity", "ws-floor", "join-burst", "join-cost", "join-storm", "quiz-rooms", "bandwidth", "results"]) assert.ok(report[scenario], `scenario ${scenario} reported`);
     const steps = report.capacity!.steps!;
     for (const target of ["bare", "race"]) {
       const rows = steps.filter((s) => s.target === target);
@@ -42,6 +43,21 @@ describe("benchmark smoke run (npm run bench -- --smoke)", () => {
     const bursts = report["join-burst"]!.summary as unknown as Array<{ joins: number; failures: number; arrivals: string }>;
     assert.deepEqual(bursts.map((b) => b.arrivals), ["all at once", "100/s"]);
     for (const burst of bursts) assert.ok(burst.joins === 100 && burst.failures === 0, JSON.stringify(burst));
+    const cost = report["join-cost"]!.summary as unknown as { rows: Array<{ target: string; joins: number; usPerJoin: number; failures: number; idleCpuPct: number }> } & Record<string, number>;
+    assert.deepEqual(cost.rows.map((r) => r.target), ["floor", "arena"]);
+    for (const row of cost.rows) {
+      // a join costs the server something, and less than the whole window
+      assert.ok(row.joins > 50 && row.failures === 0, JSON.stringify(row));
+      assert.ok(row.usPerJoin > 10 && row.usPerJoin < 100_000 && row.idleCpuPct >= 0, JSON.stringify(row));
+    }
+    const ratio = Object.entries(cost).find(([key]) => key.startsWith("ratioNode"))?.[1];
+    assert.ok(typeof ratio === "number" && ratio > 0, JSON.stringify(cost));
+    const storms = report["join-storm"]!.summary as unknown as Array<{ rooms: string; joins: number; failures: number; reservationsExpired: number; refused503: number; joinP95Ms: number }>;
+    assert.equal(storms.length, 2, JSON.stringify(storms));
+    for (const storm of storms) {
+      assert.ok(storm.joins === 200 && storm.failures === 0 && storm.reservationsExpired === 0 && storm.refused503 === 0, JSON.stringify(storm));
+      assert.ok(storm.joinP95Ms > 0, JSON.stringify(storm));
+    }
     assert.ok(Number(report.bandwidth!.summary.bytesPerClientPerSec) > 0);
     assert.ok(Number(report.bandwidth!.summary.ratio) > 0 && Number(report.bandwidth!.summary.ratio) < 1);
     assert.ok(Number(report.results!.summary.resultsPerSecond) > 0);

@@ -98,6 +98,29 @@ const ServerEnv = z.object({
     .max(60_000)
     .default(700)
     .describe("With Redis: longest wait for a matchmaking answer; past it (Redis or the hosting node too slow) the request gets 503 UNAVAILABLE with Retry-After."),
+  SEAT_RESERVATION_S: z.coerce
+    .number()
+    .min(0.5)
+    .max(300)
+    .default(15)
+    .describe("Seconds a match room holds a seat that matchmaking reserved for the client's WebSocket join; then the seat is freed and the join fails."),
+  ADMISSION_CONTROL: z
+    .enum(["true", "false"])
+    .default("true")
+    .describe("Refuse joins (503 OVERLOADED with Retry-After) that the node cannot serve within the seat reservation time, judged by the joins it served recently."),
+  ADMISSION_MAX_WAIT_SHARE: z.coerce
+    .number()
+    .min(0.05)
+    .max(1)
+    .default(0.5)
+    .describe("Share of SEAT_RESERVATION_S a new join's expected wait (joins ahead of it / the node's recent serve rate) may take before it is refused."),
+  ADMISSION_RATE_SAMPLES: z.coerce
+    .number()
+    .int()
+    .min(20)
+    .max(10_000)
+    .default(100)
+    .describe("Admission control measures the node's serve rate over this many of its latest joins (joins per second of time with joins waiting)."),
   QUEUE_CYCLE_MS: z.coerce.number().int().min(50).max(10_000).default(1000).describe("How often a queue forms groups and tells its players the queue size and their wait."),
   QUEUE_BAND_BASE: z.coerce.number().min(0).max(1000).default(2).describe("Rating difference (ordinal points) a queue group may span at once."),
   QUEUE_BAND_PER_S: z.coerce.number().min(0).max(1000).default(0.5).describe("Rating difference added per second the group's longest waiter has waited."),
@@ -162,6 +185,12 @@ function toConfig(env: z.output<typeof ServerEnv> & Record<string, unknown>) {
     season: env.SEASON,
     watchdogMs: env.NODE_WATCHDOG_MS,
     matchmakingTimeoutMs: env.MATCHMAKING_TIMEOUT_MS,
+    seatReservationSeconds: env.SEAT_RESERVATION_S,
+    admission: {
+      enabled: env.ADMISSION_CONTROL === "true",
+      maxWaitShare: env.ADMISSION_MAX_WAIT_SHARE,
+      rateSamples: env.ADMISSION_RATE_SAMPLES,
+    },
     queue: {
       cycleMs: env.QUEUE_CYCLE_MS,
       band: { base: env.QUEUE_BAND_BASE, perSecond: env.QUEUE_BAND_PER_S, max: env.QUEUE_BAND_MAX, fillAfterMs: env.QUEUE_FILL_AFTER_S * 1000 },

@@ -15,6 +15,7 @@ import { mountHealthRoutes } from "./http/health.js";
 import { mountLeaderboardRoutes } from "./http/leaderboards.js";
 import { mountReplayRoutes } from "./http/replays.js";
 import { mountRoomRoutes } from "./http/rooms.js";
+import { JoinAdmission } from "./http/admission.js";
 import { installHttpFront } from "./http/front.js";
 import { CorsPolicy, requireAdmin } from "./http/security.js";
 import { mountWebClient } from "./http/web-client.js";
@@ -66,7 +67,10 @@ async function main() {
 
   if (!config.auth.secret) logger.warn("AUTH_SECRET is not set: tokens are signed with a random key and verify on this process only");
   const tokens = new TokenService(config.auth.secret, config.auth.tokenTtlSeconds);
-  const services: RoomServices = { config, logger, results, database, tokens, metrics };
+  const admission = config.admission.enabled
+    ? new JoinAdmission({ seatReservationMs: config.seatReservationSeconds * 1000, maxWaitShare: config.admission.maxWaitShare, rateSamples: config.admission.rateSamples })
+    : undefined;
+  const services: RoomServices = { config, logger, results, database, tokens, metrics, ...(admission ? { joins: admission } : {}) };
 
   // CORS for every response, Colyseus' matchmaking included (its default reflects any origin with credentials)
   const cors = new CorsPolicy(config.http.corsOrigins);
@@ -87,6 +91,7 @@ async function main() {
     limitedPrefixes: ["/matchmake/", "/auth/"],
     beforeQueue: (req) => tokens.verify(bearerToken(req.headers.authorization)),
     ...(cluster ? { availability: cluster.availability } : {}),
+    ...(admission ? { admission: { control: admission, tracks: (roomName: string) => (MODE_NAMES as readonly string[]).includes(roomName) } } : {}),
   });
 
   let accepting = true;

@@ -5,6 +5,7 @@ import { ErrorCode, type HttpErrorBody } from "@arena/shared";
 import { KeyedBuckets } from "../lib/token-bucket.js";
 import type { Logger } from "../observability/logger.js";
 import type { Metrics, RefusalReason } from "../observability/metrics.js";
+import type { JoinAdmission } from "./admission.js";
 import { matchmakeError, type MatchmakeErrorBody } from "./errors.js";
 import { CorsPolicy, clientIp } from "./security.js";
 
@@ -25,23 +26,28 @@ export interface HttpFrontOptions {
   beforeQueue?: (req: IncomingMessage) => Promise<unknown>;
   /** With several nodes: when matchmaking must be refused, and how long a request may take. */
   availability?: MatchmakingAvailability;
+  /** Admission control of seat-seeking requests for the room types it `tracks` (the match rooms). */
+  admission?: { control: JoinAdmission; tracks(roomName: string): boolean };
 }
 
 /** What the matchmaking front asks of the cluster before and while it matchmakes. */
 export interface MatchmakingAvailability {
   /** Why matchmaking cannot be served now, or undefined. */
-  refusal(): { reason: RefusalReason; message: string } | undefined;
+  refusal(): { reason: UnavailableReason; message: string } | undefined;
   /** Calls `listener` when matchmaking becomes impossible, so requests in flight are answered at once. */
   onRefusing(listener: () => void): () => void;
   /** Longest a request may wait for its answer, queue included, before it is refused. */
   deadlineMs: number;
 }
 
+/** Why a request is refused with 503 UNAVAILABLE (OVERLOADED is admission control's, see admission.ts). */
+type UnavailableReason = Exclude<RefusalReason, "overloaded">;
+
 /** Every matchmaking call (method, room name or id); answered here so every failure has one shape. */
 const MATCHMAKE_CALL = /^\/matchmake\/([^/]+)\/([^/]+)$/;
 /** Matchmaking calls that look for a room with a free seat: the ones that contend in a burst. */
 const SEAT_SEEKING = new Set(["joinOrCreate", "join"]);
-const RETRY_AFTER_S: Record<RefusalReason, number> = { redis_unreachable: 2, resuming: 1, timeout: 1, draining: 5 };
+const RETRY_AFTER_S: Record<UnavailableReason, number> = { redis_unreachable: 2, resuming: 1, timeout: 1, draining: 5 };
 const MAX_OPTIONS_BYTES = 16 * 1024;
 
 /**
@@ -134,6 +140,7 @@ interface MatchmakeContext {
   metrics: Metrics;
   beforeQueue: HttpFrontOptions["beforeQueue"];
   availability: MatchmakingAvailability | undefined;
+  admission: HttpFrontOptions["admission"];
 }
 
 /** A matchmaking failure in Colyseus' shape with its stable code (see matchmakeError). */
@@ -142,7 +149,7 @@ function fail(answer: Answer, error: unknown, headers: Record<string, string> = 
   answer.json(status, body, headers);
 }
 
-function refuse(answer: Answer, metrics: Metrics, reason: RefusalReason, message: string): void {
+function refuse(answer: Answer, metrics: Metrics, reason: UnavailableReason, message: string): void {
   if (answer.done) return;
   metrics.matchmakingRefusals.labels(reason).inc();
   fail(answer, Object.assign(new Error(`${ErrorCode.Unavailable}: ${message}`), { code: 503 }), { "Retry-After": String(RETRY_AFTER_S[reason]) });
@@ -154,7 +161,8 @@ function refuse(answer: Answer, metrics: Metrics, reason: RefusalReason, message
  * Redis becomes unreachable while it waits, and refused past the deadline (Redis or the node hosting
  * the room too slow). A refused request that has not reached the matchmaker yet never does; one
  * already inside Colyseus cannot be withdrawn: at worst it leaves a seat reservation nobody takes,
- * which expires.
+ * which expires. On a node with more joins waiting than it serves within the seat reservation time,
+ * a seat-seeking request is refused at once with 503 OVERLOADED (see admission.ts).
  */
 async function matchmake(context: MatchmakeContext, req: IncomingMessage, res: ServerResponse, method: string, target: string, cors: Record<string, string>) {
   const answer = new Answer(res, cors);
@@ -168,6 +176,33 @@ async function matchmake(context: MatchmakeContext, req: IncomingMessage, res: S
     refuse(answer, metrics, unavailable.reason, unavailable.message);
     return;
   }
+  const admission = SEAT_SEEKING.has(method) && context.admission?.tracks(target) ? context.admission.control : undefined;
+  if (admission) {
+    const verdict = admission.admit();
+    if (!verdict.admitted) {
+      metrics.matchmakingRefusals.labels("overloaded").inc();
+      const message = `${ErrorCode.Overloaded}: this node has more joins waiting than it serves within the seat reservation time; retry in ${verdict.retryAfterS} s`;
+      fail(answer, Object.assign(new Error(message), { code: 503 }), { "Retry-After": String(verdict.retryAfterS) });
+      return;
+    }
+  }
+  let reservedHere: string | undefined;
+  try {
+    reservedHere = await matchmakeAdmitted(context, req, answer, method, target);
+  } finally {
+    admission?.answered(reservedHere);
+  }
+}
+
+/** The seat a reservation holds on this process (its session), for admission control; undefined for another node's. */
+function sessionReservedHere(reservation: unknown): string | undefined {
+  const { sessionId, processId } = (reservation ?? {}) as { sessionId?: unknown; processId?: unknown };
+  return typeof sessionId === "string" && processId === matchMaker.processId ? sessionId : undefined;
+}
+
+/** A matchmaking request past admission; returns the session of a seat reserved on this process. */
+async function matchmakeAdmitted(context: MatchmakeContext, req: IncomingMessage, answer: Answer, method: string, target: string): Promise<string | undefined> {
+  const { availability, metrics } = context;
   const deadline = availability
     ? setTimeout(() => refuse(answer, metrics, "timeout", `no answer within ${availability.deadlineMs} ms; retry shortly`), availability.deadlineMs)
     : undefined;
@@ -195,9 +230,12 @@ async function matchmake(context: MatchmakeContext, req: IncomingMessage, res: S
       return Promise.race([invoked, answer.given.then(() => undefined)]);
     };
     const reservation = SEAT_SEEKING.has(method) ? await context.queue.run(target, call) : await call();
-    if (reservation !== undefined) answer.json(200, reservation);
+    if (reservation === undefined || answer.done) return undefined;
+    answer.json(200, reservation);
+    return sessionReservedHere(reservation);
   } catch (error) {
     fail(answer, error);
+    return undefined;
   } finally {
     clearTimeout(deadline);
     stopWatching?.();
@@ -238,6 +276,7 @@ export function installHttpFront(server: Server, options: HttpFrontOptions): Key
     metrics: options.metrics,
     beforeQueue: options.beforeQueue,
     availability: options.availability,
+    admission: options.admission,
   };
   const emit = server.emit.bind(server) as (event: string, ...args: unknown[]) => boolean;
   server.emit = ((event: string, ...args: unknown[]) => {

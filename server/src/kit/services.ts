@@ -20,4 +20,6 @@ export interface RoomServices {
   /** Verifies player tokens during matchmaking. */
   tokens: TokenService;
   metrics: Metrics;
+  /** Told of every join into a match room, so admission control measures the joins the node serves (see http/admission.ts). */
+  joins?: { joined(sessionId: string): void };
 }

@@ -6,8 +6,8 @@ export const METRIC_PREFIX = "arena_";
 export type FrameKind = "patch" | "full_state" | "message" | "other";
 
 /** Why a matchmaking request was refused with 503 (the `reason` label of the refusals counter). */
-export type RefusalReason = "redis_unreachable" | "resuming" | "timeout" | "draining";
-export const REFUSAL_REASONS: readonly RefusalReason[] = ["redis_unreachable", "resuming", "timeout", "draining"];
+export type RefusalReason = "redis_unreachable" | "resuming" | "timeout" | "draining" | "overloaded";
+export const REFUSAL_REASONS: readonly RefusalReason[] = ["redis_unreachable", "resuming", "timeout", "draining", "overloaded"];
 
 /** What the Redis gauges read at scrape time. */
 export interface RedisState {
@@ -214,7 +214,7 @@ export class Metrics {
 
     this.matchmakingRefusals = new Counter({
       name: `${p}matchmaking_refusals_total`,
-      help: "Matchmaking requests refused with 503 UNAVAILABLE, by reason (redis_unreachable, resuming: just back from a cut or a stall, timeout, draining).",
+      help: "Matchmaking requests refused with 503, by reason (redis_unreachable, resuming: just back from a cut or a stall, timeout, draining: UNAVAILABLE; overloaded: OVERLOADED, more joins waiting than the node serves within the seat reservation time).",
       labelNames: ["reason"],
       registers,
     });

@@ -31,6 +31,8 @@ export const ErrorCode = {
   NotFound: "NOT_FOUND",
   /** HTTP: the node is draining or shutting down. */
   Unavailable: "UNAVAILABLE",
+  /** HTTP matchmaking: the node has more joins waiting than it can serve within the seat reservation time; retry after `Retry-After` seconds. */
+  Overloaded: "OVERLOADED",
   /** Something failed on the server; the room keeps running. */
   Internal: "INTERNAL",
   /** HTTP: the request body is larger than the route accepts. */

@@ -39,6 +39,11 @@ export interface Projection<Settings, S, State extends Schema> {
   create(seed: number, settings: Settings, matchId: string): State;
   /** Shows the lobby. Called whenever it changes, until the match starts. */
   lobby(view: State, lobby: LobbyView): void;
+  /**
+   * The lobby shows the start countdown (`startsInMs`): the room then shows the lobby again before
+   * every patch while the start timer runs. Without it a lobby costs nothing between joins.
+   */
+  readonly lobbyCountdown?: boolean;
   /** Copies the rules state into the schema state, writing only what changed. Called before each patch. */
   project(view: State, state: S, context: ProjectionContext): void;
   /**

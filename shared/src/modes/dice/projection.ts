@@ -16,6 +16,8 @@ function syncArray(target: ArraySchema<number>, values: readonly number[]): void
 }
 
 export const diceProjection: Projection<DiceSettings, DiceMatch, DiceState> = {
+  lobbyCountdown: true,
+
   create(_seed, settings, matchId) {
     const state = new DiceState();
     state.matchId = matchId;

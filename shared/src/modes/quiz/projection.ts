@@ -53,6 +53,8 @@ function showQuestion(state: QuizState, match: QuizMatch): void {
 }
 
 export const quizProjection: Projection<QuizSettings, QuizMatch, QuizState> = {
+  lobbyCountdown: true,
+
   create(_seed, settings) {
     const state = new QuizState();
     state.minPlayers = settings.minPlayers;
