@@ -26,13 +26,18 @@ export const NODE_CPU_BUDGET = 0.6;
 export const NODE_RAM_MB = 2048;
 /** One Redis instance (single-threaded): operations a second it is run at, at most (see "Redis" below). */
 export const REDIS_OPS_BUDGET = 50_000;
+/**
+ * Bytes a second one Redis instance sends at most (1 Gbit/s). A join reads the whole room listing
+ * (HGETALL roomcaches in Colyseus' Redis driver), so its reply grows with the rooms listed.
+ */
+export const REDIS_OUT_BUDGET = 125e6;
 /** Results one PostgreSQL core absorbs at most this busy. */
 export const PG_CPU_BUDGET = 0.6;
 
 interface MemoryRow { mode: string; state: string; rssKbPerClient: number; heapKbPerClient: number; rssKbPerRoom: number; baseline: { rssMb: number } }
 interface TrafficRow { mode: ModeName; wireBytesInPerClientPerSec: number; wireBytesOutPerClientPerSec: number; cpuUsPerClientSecond: number }
 interface Sizing {
-  redis: { commandsPerJoin: number; commandsPerRoomSecond: number; nodeCommandsPerSec: number; perJoinAllIn: { netOutBytes: number } };
+  redis: { joins: number; rooms: number; commandsPerJoin: number; commandsPerRoomSecond: number; nodeCommandsPerSec: number; perJoinAllIn: { netOutBytes: number } };
   matches: { clients: number; resultsPerSec: number; joinsPerMatch: number; nodeCpuPct: number; redisPerMatch: { commands: number; netOutBytes: number }; postgresPerResult: { transactions: number; walBytes: number; backendCpuMs: number } };
   traffic: TrafficRow[];
 }
@@ -46,6 +51,8 @@ export interface Units {
   /** A match's own Redis work beyond its joins and its room-seconds (listing, create, dispose). */
   redisPerMatchOwn: number;
   redisPerNodeSecond: number;
+  /** Redis reply bytes of a join per room listed at the time (the listing read whole). */
+  redisOutBytesPerJoinPerRoom: number;
   nodeCpuUsPerJoin: number;
   pgCpuMsPerResult: number;
   walBytesPerResult: number;
@@ -68,6 +75,8 @@ export function units(memory: MemoryRow[], sizing: Sizing, mode: ModeName): Unit
     redisPerRoomSecond: sizing.redis.commandsPerRoomSecond,
     redisPerMatchOwn: Math.max(0, m.redisPerMatch.commands - m.joinsPerMatch * sizing.redis.commandsPerJoin - roomSecondsPerMatch * sizing.redis.commandsPerRoomSecond),
     redisPerNodeSecond: sizing.redis.nodeCommandsPerSec,
+    // the rooms grew from 0 to `rooms` while the joins ran: half of them listed on average
+    redisOutBytesPerJoinPerRoom: sizing.redis.perJoinAllIn.netOutBytes / Math.max(1, sizing.redis.rooms / 2),
     nodeCpuUsPerJoin: cpuUsPerJoin,
     pgCpuMsPerResult: m.postgresPerResult.backendCpuMs,
     walBytesPerResult: m.postgresPerResult.walBytes,
@@ -79,6 +88,7 @@ export interface Need {
   ramGb: number;
   joinsPerSec: number;
   redisOpsPerSec: number;
+  redisOutMbPerSec: number;
   redisInstances: number;
   resultsPerSec: number;
   pgCores: number;
@@ -100,10 +110,13 @@ export function need(u: Units, mode: ModeName, players: number): Need {
   const byRam = Math.ceil((players * u.rssKbPerClient) / 1024 / (NODE_RAM_MB - 200));
   const nodes = Math.max(byCpu, byRam, 1);
   const redisOpsPerSec = joinsPerSec * u.redisPerJoin + rooms * u.redisPerRoomSecond + matchesPerSec * u.redisPerMatchOwn + nodes * u.redisPerNodeSecond;
+  const redisOutPerSec = joinsPerSec * rooms * u.redisOutBytesPerJoinPerRoom;
   const redisInstances = Math.ceil(redisOpsPerSec / REDIS_OPS_BUDGET);
   const pgCores = (matchesPerSec * u.pgCpuMsPerResult) / 1000 / PG_CPU_BUDGET;
   const bottleneck =
-    redisInstances > 1
+    redisOutPerSec > REDIS_OUT_BUDGET
+      ? `Redis replies: every join reads the whole room listing (${Math.round(rooms).toLocaleString("en")} rooms), ${Math.round(redisOutPerSec / 1e6).toLocaleString("en")} MB/s out of one instance`
+      : redisInstances > 1
       ? `Redis: ${Math.round(redisOpsPerSec / 1000)} k ops/s is more than one instance (${REDIS_OPS_BUDGET / 1000} k); presence and driver are one Redis in Colyseus`
       : pgCores > 8
         ? "PostgreSQL primary: results/s"
@@ -115,6 +128,7 @@ export function need(u: Units, mode: ModeName, players: number): Need {
     ramGb: Math.round(((players * u.rssKbPerClient) / 1024 / 1024 + nodes * 0.2) * 10) / 10,
     joinsPerSec: Math.round(joinsPerSec),
     redisOpsPerSec: Math.round(redisOpsPerSec),
+    redisOutMbPerSec: Math.round(redisOutPerSec / 1e6),
     redisInstances,
     resultsPerSec: Math.round(matchesPerSec * 10) / 10,
     pgCores: Math.round(pgCores * 100) / 100,
@@ -124,10 +138,10 @@ export function need(u: Units, mode: ModeName, players: number): Need {
   };
 }
 
-/** Players at which one Redis instance is full for this mode (the first wall that more nodes do not move). */
+/** Players at which one Redis instance's replies reach REDIS_OUT_BUDGET (they grow with the square of the players). */
 export function redisWall(u: Units, mode: ModeName): number {
-  const one = need(u, mode, 1000);
-  return Math.round((REDIS_OPS_BUDGET / one.redisOpsPerSec) * 1000);
+  const { roomSize, cycleS } = MODES[mode];
+  return Math.round(Math.sqrt((REDIS_OUT_BUDGET * roomSize * cycleS) / u.redisOutBytesPerJoinPerRoom));
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(ROOT, "loadtest/bench/sizing-model.ts")) {
@@ -137,13 +151,13 @@ if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(ROOT, "loa
   };
   const memory = bench.memory.summary;
   const sizing = bench.sizing.summary;
-  console.log("| mode | players | nodes (1 core) | RAM GB | joins/s | Redis ops/s | Redis instances | results/s | PostgreSQL cores | WAL MB/s | wire Gbit/s | first bottleneck |");
-  console.log("|---|---|---|---|---|---|---|---|---|---|---|---|");
+  console.log("| mode | players | nodes (1 core) | RAM GB | joins/s | Redis ops/s | Redis out MB/s | Redis instances (ops) | results/s | PostgreSQL cores | WAL MB/s | wire Gbit/s | first bottleneck |");
+  console.log("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
   for (const mode of Object.keys(MODES) as ModeName[]) {
     const u = units(memory, sizing, mode);
     for (const players of [10_000, 100_000, 1_000_000]) {
       const n = need(u, mode, players);
-      console.log(`| ${mode} | ${players.toLocaleString("en")} | ${n.nodes} | ${n.ramGb} | ${n.joinsPerSec} | ${n.redisOpsPerSec.toLocaleString("en")} | ${n.redisInstances} | ${n.resultsPerSec} | ${n.pgCores} | ${n.walMbPerSec} | ${n.gbitPerSec} | ${n.bottleneck} |`);
+      console.log(`| ${mode} | ${players.toLocaleString("en")} | ${n.nodes} | ${n.ramGb} | ${n.joinsPerSec} | ${n.redisOpsPerSec.toLocaleString("en")} | ${n.redisOutMbPerSec.toLocaleString("en")} | ${n.redisInstances} | ${n.resultsPerSec} | ${n.pgCores} | ${n.walMbPerSec} | ${n.gbitPerSec} | ${n.bottleneck} |`);
     }
   }
   console.log("\nunits:");
@@ -172,6 +186,7 @@ if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(ROOT, "loa
   console.log("| figure | predicted | measured | measured / predicted |\n|---|---|---|---|");
   const row = (name: string, p: number, m: number) => console.log(`| ${name} | ${Math.round(p).toLocaleString("en")} | ${Math.round(m).toLocaleString("en")} | ${(m / p).toFixed(2)} |`);
   row("Redis commands/s", predictedRedis, s.redisCommandsPerSec);
+  row("Redis reply bytes/s", joinsPerSec * rooms * race.redisOutBytesPerJoinPerRoom, s.redisNetOutBytesPerSec);
   row("CPU of the two nodes, % of a core", predictedCpu, measuredCpu);
   // results/s is an input here (the matches the players finished); PostgreSQL's work per result is the prediction
   const pg = sizing.matches.postgresPerResult;
