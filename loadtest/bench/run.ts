@@ -27,7 +27,7 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { LAG_P99_LIMIT_MS, LATE_TICK_LIMIT_PCT, ROOT, hasTaskset, holdMs, only, smoke, type StepResult } from "./harness.js";
+import { LAG_P99_LIMIT_MS, LATE_TICK_LIMIT_PCT, ROOT, args, hasTaskset, holdMs, only, smoke, type StepResult } from "./harness.js";
 import { bandwidth } from "./scenarios/bandwidth.js";
 import { capacity } from "./scenarios/capacity.js";
 import { joinBurst } from "./scenarios/join-burst.js";
@@ -77,6 +77,7 @@ for (const [name, run] of Object.entries(scenarios)) {
   console.log(`\n${name}: ${JSON.stringify(outcome.summary)}`);
 }
 mkdirSync(path.join(ROOT, "loadtest/results"), { recursive: true });
-const file = path.join(ROOT, "loadtest/results", `bench-${smoke ? "smoke" : "full"}.json`);
+// `--report=NAME` writes bench-NAME.json (two smoke runs of different scenarios side by side)
+const file = path.join(ROOT, "loadtest/results", `bench-${args.get("report") ?? (smoke ? "smoke" : "full")}.json`);
 writeFileSync(file, JSON.stringify(report, null, 2));
 console.log(`\nwritten ${path.relative(ROOT, file)}`);

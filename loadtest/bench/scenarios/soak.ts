@@ -137,7 +137,7 @@ export async function soak() {
     // the players go; once the rooms have closed (reconnection window, linger) nothing of theirs should stay
     race.stop();
     quiz.stop();
-    await sleep((Number(SOAK_ENV.RECONNECT_WINDOW_S) + 10) * 1000);
+    await sleep((Number(SOAK_ENV.RECONNECT_WINDOW_S) + (smoke ? 4 : 10)) * 1000);
     const leftBehind = cluster.redisKeys();
 
     const half = samples.filter((s) => s.minutes >= minutes / 2);
