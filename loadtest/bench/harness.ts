@@ -86,6 +86,21 @@ export interface ServerOptions {
   cwd?: string;
   /** Answers 200 once the server is up (arena: /ready, the others: /__healthcheck). */
   healthPath?: string;
+  /** The core it is pinned to (default 0); null: not pinned (several nodes sharing the machine). */
+  core?: number | null;
+  /** Its port (a cluster node's PUBLIC_ADDRESS must be known before it starts); default a free one. */
+  port?: number;
+}
+
+/** What the probe reports when asked for memory: after a full GC when the server runs with `--expose-gc`. */
+export interface MemorySample {
+  type: "memory";
+  gcForced: boolean;
+  rssBytes: number;
+  heapUsedBytes: number;
+  heapTotalBytes: number;
+  externalBytes: number;
+  arrayBuffersBytes: number;
 }
 
 /**
@@ -127,14 +142,15 @@ export class ServerUnderTest {
   }
 
   static async start(kind: ServerKind, env: Record<string, string> = {}, options: ServerOptions = {}): Promise<ServerUnderTest> {
-    const port = await freePort();
+    const port = options.port ?? (await freePort());
     const probe = path.join(ROOT, "loadtest/bench/probe.mjs");
     const node = options.node ?? nodeBinary(DEFAULT_NODE);
     const script = options.script ?? (kind === "bare" ? "loadtest/bench/bare-server.ts" : kind === "floor" ? "loadtest/bench/ws-floor-server.ts" : "server/dist/main.js");
     const loader = script.endsWith(".ts") ? ["--import", "tsx"] : [];
     const profile = kind === "arena" && args.has("profile") ? ["--cpu-prof", "--cpu-prof-dir=loadtest/results/profiles"] : [];
     const command = [node, ...SERVER_NODE_FLAGS, ...(options.nodeFlags ?? []), ...loader, "--import", probe, ...profile, script];
-    const [bin, argv] = pinned(0, command);
+    const core = options.core === undefined ? 0 : options.core;
+    const [bin, argv] = core === null ? [command[0]!, command.slice(1)] : pinned(core, command);
     const child = spawn(bin, argv, {
       cwd: options.cwd ?? ROOT,
       stdio: ["ignore", "ignore", "inherit", "ipc"],
@@ -184,6 +200,20 @@ export class ServerUnderTest {
     return written;
   }
 
+  /** Memory as the probe sees it, after a full GC if the server runs with `--expose-gc`. */
+  async memory(): Promise<MemorySample> {
+    const sample = new Promise<MemorySample>((resolve) => {
+      const onMessage = (m: { type: string }) => {
+        if (m.type !== "memory") return;
+        this.child.off("message", onMessage);
+        resolve(m as MemorySample);
+      };
+      this.child.on("message", onMessage);
+    });
+    this.child.send({ type: "memory" });
+    return sample;
+  }
+
   async ticks(): Promise<{ total: number; late: number }> {
     if (this.kind !== "arena") return this.ipcTicks;
     const text = await (await fetch(`${this.url}/metrics`)).text();
@@ -209,8 +239,10 @@ export class LoadGenerator {
   readonly stats: WorkerStats[] = [];
   private readonly child: ChildProcess;
 
-  constructor(config: WorkerConfig) {
-    const [bin, argv] = pinned(1, [process.execPath, "--import", "tsx", "loadtest/bench/load-worker.ts"]);
+  /** `core`: the core it is pinned to (default 1), null for none. */
+  constructor(config: WorkerConfig, core: number | null = 1) {
+    const command = [process.execPath, "--import", "tsx", "loadtest/bench/load-worker.ts"];
+    const [bin, argv] = core === null ? [command[0]!, command.slice(1)] : pinned(core, command);
     this.child = spawn(bin, argv, { cwd: ROOT, stdio: ["ignore", "inherit", "inherit", "ipc"] });
     this.child.on("message", (m: WorkerStats | { type: "tokens-ready" }) => {
       if (m.type === "stats") this.stats.push(m);
@@ -220,7 +252,8 @@ export class LoadGenerator {
   }
 
   command(command: WorkerCommand) {
-    this.child.send(command);
+    // a stopped worker has exited: stopping it again is a no-op
+    if (this.child.connected) this.child.send(command);
   }
 
   private tokensReady: (() => void) | undefined;

@@ -24,10 +24,26 @@ import { RawHttpPool, RawWebSocket } from "./raw-client.js";
  * `floor`: the plain-ws floor server (no matchmaking: connect and send, like the bare clients).
  * `join-floor`: the join floor server (one POST, a WebSocket, one frame each way; see join-floor-server.ts).
  */
-export type BenchMode = "race" | "quiz" | "war" | "bare" | "floor" | "join-floor";
+export type BenchMode = "race" | "quiz" | "war" | "dice" | "bare" | "floor" | "join-floor";
+
+/**
+ * Players coming and going (the soak): a player whose match finished leaves and a new one joins in
+ * its place, and some leave in the middle of their match.
+ */
+export interface Churn {
+  /** Leave this long after the match's `finished` message (as a player reads the result). */
+  leaveAfterFinishMs: number;
+  /** Share of the connected players that leave early each second (0.002 = 0.2 % a second). */
+  earlyLeaveShare: number;
+}
 
 export interface WorkerConfig {
   url: string;
+  /** Several nodes: matchmaking alternates between these (the WebSocket goes to the hosting node). */
+  urls?: string[];
+  churn?: Churn;
+  /** `create`: every client opens a room of its own (a lobby that waits for more players); default joinOrCreate. */
+  method?: "joinOrCreate" | "create";
   mode: BenchMode;
   options: { readonly [key: string]: MsgInput };
   /** Bare room: inputs per client per second (arena modes play at their own pace). */
@@ -74,6 +90,8 @@ export interface WorkerStats {
   bytesIn: number;
   patches: number;
   framesOut: number;
+  /** Payload bytes of the frames sent (WebSocket framing not included). */
+  bytesOut: number;
   gameErrors: number;
   joinFailures: number;
   /** Matchmaking answered 503 (node unavailable or overloaded). */
@@ -81,12 +99,25 @@ export interface WorkerStats {
   /** A reservation was given but the WebSocket join with it was refused (the seat expired, say). */
   reservationsExpired: number;
   closed: number;
+  /** Players that left because their match finished, and that left it early (churn). */
+  leftFinished: number;
+  leftEarly: number;
   joinMs: number[];
   rttMs: number[];
   loadCpuPct: number;
   /** Joins completed since the start, at `at` (ms since the epoch). */
   joinedTotal: number;
   at: number;
+  /** The first few join failures of the second, as messages. */
+  joinErrors: string[];
+  /** TCP bytes read and written so far by the sockets connected now (WebSocket frames and the upgrade): the wire. */
+  wireBytesIn: number;
+  wireBytesOut: number;
+}
+
+/** The TCP socket under a `ws` client (not in its public types, but the library's own field). */
+function tcp(socket: Client["socket"]): { bytesRead: number; bytesWritten: number } | undefined {
+  return (socket as unknown as { _socket?: { bytesRead: number; bytesWritten: number } })._socket;
 }
 
 interface Client {
@@ -95,6 +126,8 @@ interface Client {
   /** Arena modes: the protocol player; the bare room has none. */
   player: Player | undefined;
   open: boolean;
+  /** When the player's match finished (churn: it leaves a little later). */
+  finishedAt?: number;
 }
 
 let config: WorkerConfig | undefined;
@@ -103,8 +136,13 @@ let target = 0;
 let joining = 0;
 let joined = 0;
 let stopped = false;
-const counters = { framesIn: 0, bytesIn: 0, patches: 0, framesOut: 0, gameErrors: 0, joinFailures: 0, refused: 0, reservationsExpired: 0, closed: 0 };
+const counters = { framesIn: 0, bytesIn: 0, patches: 0, framesOut: 0, bytesOut: 0, gameErrors: 0, joinFailures: 0, refused: 0, reservationsExpired: 0, closed: 0, leftFinished: 0, leftEarly: 0 };
 let joinMs: number[] = [];
+let joinErrors: string[] = [];
+function joinFailed(error: unknown) {
+  counters.joinFailures++;
+  if (joinErrors.length < 3) joinErrors.push(error instanceof Error ? error.message : String(error));
+}
 let rttMs: number[] = [];
 /** Tokens fetched ahead of a burst (`prefetch-tokens`), used by the next joins. */
 const tokenPool: string[] = [];
@@ -118,6 +156,7 @@ function send(client: Client, frame: Uint8Array) {
   if (!client.open) return;
   client.socket.send(frame);
   counters.framesOut++;
+  counters.bytesOut += frame.length;
 }
 
 let signer: TokenService | undefined;
@@ -143,17 +182,18 @@ async function join(cfg: WorkerConfig, index: number): Promise<void> {
   if (cfg.mode === "floor") return joinFloor(cfg, index);
   if (cfg.mode === "join-floor") return joinFloorServer(cfg);
   if (cfg.passive) return joinPassive(cfg, index);
-  const token = cfg.mode === "bare" ? undefined : (tokenPool.pop() ?? (await guestToken(cfg, index)));
+  const url = cfg.urls ? cfg.urls[index % cfg.urls.length]! : cfg.url;
+  const token = cfg.mode === "bare" ? undefined : (tokenPool.pop() ?? (await guestToken({ ...cfg, url }, index)));
   const started = performance.now();
   // the bare room asks for no token; a bearer header it does not read costs nothing
-  const reservation = parseReservation(await http(matchmakeRequest(cfg.url, cfg.mode, joinOptions(cfg, index), token ?? "none")));
+  const reservation = parseReservation(await http(matchmakeRequest(url, cfg.mode, joinOptions(cfg, index), token ?? "none", cfg.method)));
   if (!reservation.ok) {
     if (reservation.status === 503) counters.refused++;
     throw new Error(`matchmake: ${reservation.status} ${reservation.code} ${reservation.message}`);
   }
   const seat = reservation.value;
   const player = cfg.mode === "bare" ? undefined : createPlayer(cfg.mode, { ...cfg.playerOptions, seed: index, pingIntervalMs: 5_000 });
-  const socket = new WebSocket(webSocketUrl(cfg.url, seat, token));
+  const socket = new WebSocket(webSocketUrl(url, seat, token));
   const client: Client = { socket, seat, player, open: false };
   let counted = false;
   await new Promise<void>((resolve, reject) => {
@@ -289,7 +329,21 @@ async function joinFloor(cfg: WorkerConfig, index: number): Promise<void> {
   joined++;
 }
 
+/** Joins so far: each join gets its own index (its seed, and the node it asks with several nodes). */
+let nextIndex = 0;
+let scaling = false;
+
 async function scale(cfg: WorkerConfig) {
+  if (scaling) return;
+  scaling = true;
+  try {
+    await fill(cfg);
+  } finally {
+    scaling = false;
+  }
+}
+
+async function fill(cfg: WorkerConfig) {
   if (cfg.joinRatePerSecond) {
     // open loop: arrivals on a fixed schedule, each join measured from its own start
     const begin = performance.now();
@@ -298,8 +352,8 @@ async function scale(cfg: WorkerConfig) {
       const wait = due - performance.now();
       if (wait > 1) await new Promise((r) => setTimeout(r, wait));
       joining++;
-      join(cfg, joined + joining)
-        .catch(() => counters.joinFailures++)
+      join(cfg, nextIndex++)
+        .catch(joinFailed)
         .finally(() => joining--);
     }
     return;
@@ -311,11 +365,53 @@ async function scale(cfg: WorkerConfig) {
       continue;
     }
     joining++;
-    join(cfg, joined + joining)
-      .catch(() => counters.joinFailures++)
+    join(cfg, nextIndex++)
+      .catch(joinFailed)
       .finally(() => joining--);
   }
 }
+
+/** Sends the player's LEAVE_ROOM and closes its socket. */
+function leave(client: Client, now: number) {
+  if (client.player) for (const frame of client.player.leave(now)) send(client, frame);
+  client.open = false;
+  // a passive client (raw socket) has no closing handshake to make
+  if (client.socket instanceof WebSocket) client.socket.close();
+  else client.socket.terminate();
+}
+
+/**
+ * Churn, four times a second: players whose match finished leave once they have read the result,
+ * a share leaves early, closed sockets are let go, and the freed seats are joined again.
+ */
+let earlyLeaveCarry = 0;
+setInterval(() => {
+  const cfg = config;
+  if (!cfg?.churn || stopped) return;
+  const churn = cfg.churn;
+  const now = performance.now();
+  earlyLeaveCarry += clients.length * churn.earlyLeaveShare * 0.25;
+  const staying: Client[] = [];
+  for (const client of clients) {
+    const player = client.player;
+    if (player?.finished && client.finishedAt === undefined) client.finishedAt = now;
+    if (client.finishedAt !== undefined && now - client.finishedAt >= churn.leaveAfterFinishMs) {
+      leave(client, now);
+      counters.leftFinished++;
+    } else if (client.finishedAt === undefined && client.open && earlyLeaveCarry >= 1 && Math.random() < 0.05) {
+      earlyLeaveCarry--;
+      leave(client, now);
+      counters.leftEarly++;
+    } else if (client.open) {
+      staying.push(client);
+      continue;
+    }
+    joined--;
+  }
+  clients.length = 0;
+  clients.push(...staying);
+  if (joined + joining < target) void scale(cfg);
+}, 250);
 
 // players tick every 20 ms; the bare clients send `inputsPerSecond`, spread evenly over the ticks
 let step = 0;
@@ -325,6 +421,8 @@ setInterval(() => {
   const now = performance.now();
   if (cfg.passive || cfg.mode === "join-floor") return;
   if (cfg.mode === "bare" || cfg.mode === "floor") {
+    // idle clients (memory of a socket at rest)
+    if (cfg.inputsPerSecond <= 0) return;
     const slots = Math.max(1, Math.round(1000 / cfg.inputsPerSecond / 20));
     step = (step + 1) % slots;
     for (let i = step; i < clients.length; i += slots) {
@@ -358,6 +456,9 @@ setInterval(() => {
     gameErrors,
     joinMs,
     rttMs,
+    joinErrors,
+    wireBytesIn: clients.reduce((sum, c) => sum + (tcp(c.socket)?.bytesRead ?? 0), 0),
+    wireBytesOut: clients.reduce((sum, c) => sum + (tcp(c.socket)?.bytesWritten ?? 0), 0),
     loadCpuPct: ((used.user + used.system) / 1000 / (now - cpuAt)) * 100,
     joinedTotal: joined,
     at: Date.now(),
@@ -367,6 +468,7 @@ setInterval(() => {
   cpuAt = now;
   joinMs = [];
   rttMs = [];
+  joinErrors = [];
   for (const key of Object.keys(counters) as Array<keyof typeof counters>) counters[key] = 0;
 }, 1000);
 

@@ -45,6 +45,25 @@ if (typeof process.send === "function") {
     at = now;
   }, 1000);
   timer.unref();
+  // `{type: "memory"}` asks for the memory now, after a full collection when the process runs with
+  // --expose-gc: the heap that is still referenced, not what the last collection left behind.
+  process.on("message", (/** @type {{ type?: string }} */ message) => {
+    if (message?.type !== "memory") return;
+    const collect = /** @type {{ gc?: () => void }} */ (globalThis).gc;
+    if (collect) collect();
+    const memory = process.memoryUsage();
+    process.send?.({
+      type: "memory",
+      gcForced: Boolean(collect),
+      rssBytes: memory.rss,
+      heapUsedBytes: memory.heapUsed,
+      heapTotalBytes: memory.heapTotal,
+      externalBytes: memory.external,
+      arrayBuffersBytes: memory.arrayBuffers,
+    });
+  });
+  // listening for messages keeps the IPC channel referenced: it must not keep the server alive
+  /** @type {{ unref?: () => void } | undefined} */ (process.channel)?.unref?.();
   process.on("disconnect", () => process.exit(0));
 
   // A CPU profile of a window the benchmark chooses (the same sampler as --cpu-prof, without the

@@ -21,18 +21,28 @@
  *   quiz-rooms    ramp live quiz rooms (2 players answering each question) until the loop lags
  *   bandwidth     a race of 8: bytes per client per second vs the JSON of the full state at the same rate
  *   results       match results written per second into PostgreSQL (loadtest/bench/results-bench.ts)
+ *   memory        memory per client and per room of each mode (heap after a full GC and RSS at 0, N,
+ *                 2N clients; lobby and running), and the plain ws floor's per socket
+ *   sizing        Redis per join / room-second / match, PostgreSQL per result, wire bytes and CPU
+ *                 per client of each mode: the figures of BENCHMARKS.md's sizing model
+ *   soak          (only with --only=soak, or --smoke) two nodes on Redis, races and quizzes churning
+ *                 for 30 minutes (--soak-minutes=):
+ *                 memory, loop lag and Redis sampled every 10 s, slopes over the second half
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { LAG_P99_LIMIT_MS, LATE_TICK_LIMIT_PCT, ROOT, hasTaskset, holdMs, only, smoke, type StepResult } from "./harness.js";
+import { LAG_P99_LIMIT_MS, LATE_TICK_LIMIT_PCT, ROOT, args, hasTaskset, holdMs, only, smoke, type StepResult } from "./harness.js";
 import { bandwidth } from "./scenarios/bandwidth.js";
 import { capacity } from "./scenarios/capacity.js";
 import { joinBurst } from "./scenarios/join-burst.js";
 import { messageCost } from "./scenarios/message-cost.js";
 import { joinCost } from "./scenarios/join-cost.js";
 import { joinStorm } from "./scenarios/join-storm.js";
+import { memory } from "./scenarios/memory.js";
 import { quizRooms } from "./scenarios/quiz-rooms.js";
 import { results } from "./scenarios/results.js";
+import { sizing } from "./scenarios/sizing.js";
+import { soak } from "./scenarios/soak.js";
 import { wsFloor } from "./scenarios/ws-floor.js";
 
 /** Every scenario, in the order a full run takes them; `--only=` picks some. */
@@ -46,6 +56,9 @@ const scenarios: Record<string, () => Promise<{ steps?: StepResult[]; summary: u
   "quiz-rooms": quizRooms,
   bandwidth,
   results,
+  memory,
+  sizing,
+  soak,
 };
 
 const report: Record<string, unknown> = {
@@ -59,8 +72,11 @@ const columns: Array<keyof StepResult> = [
   "target", "clients", "rooms", "msgsInPerSec", "msgsOutPerSec", "patchesPerClientPerSec", "bytesPerClientPerSec", "lagP99Ms",
   "lagMaxMs", "lateTickPct", "gcPct", "gcMaxMs", "joinP50Ms", "joinP95Ms", "joinP99Ms", "rttP95Ms", "serverCpuPct", "serverRssMb", "loadCpuPct", "errors", "ok",
 ];
+/** Scenarios a full run leaves out (the 30-minute soak): they run with `--only=` or, short, with `--smoke`. */
+const onlyWhenAsked = new Set(["soak"]);
 for (const [name, run] of Object.entries(scenarios)) {
   if (only && !only.includes(name)) continue;
+  if (!only && !smoke && onlyWhenAsked.has(name)) continue;
   console.log(`\n== ${name}`);
   const outcome = await run();
   report[name] = outcome;
@@ -71,6 +87,7 @@ for (const [name, run] of Object.entries(scenarios)) {
   console.log(`\n${name}: ${JSON.stringify(outcome.summary)}`);
 }
 mkdirSync(path.join(ROOT, "loadtest/results"), { recursive: true });
-const file = path.join(ROOT, "loadtest/results", `bench-${smoke ? "smoke" : "full"}.json`);
+// `--report=NAME` writes bench-NAME.json (two smoke runs of different scenarios side by side)
+const file = path.join(ROOT, "loadtest/results", `bench-${args.get("report") ?? (smoke ? "smoke" : "full")}.json`);
 writeFileSync(file, JSON.stringify(report, null, 2));
 console.log(`\nwritten ${path.relative(ROOT, file)}`);

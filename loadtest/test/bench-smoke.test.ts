@@ -15,11 +15,15 @@ interface Step {
   lagP99Ms: number;
 }
 
-/** A short run of every benchmark scenario (a few seconds each), as CI runs it: it must finish and report figures. */
+/**
+ * A short run of the benchmark's scenarios (a few seconds each), as CI runs it: it must finish and
+ * report figures. The sizing scenarios (memory, sizing, soak) are in bench-smoke-sizing.test.ts: a
+ * test file has 180 s in the suite.
+ */
 describe("benchmark smoke run (npm run bench -- --smoke)", () => {
-  // every scenario for a few seconds on fresh servers: longer than the suite's default test timeout
+  // a few seconds a scenario on fresh servers: longer than the suite's default test timeout
   it("runs every scenario against real processes, stops by itself and writes its figures", { timeout: 380_000 }, () => {
-    const run = spawnSync(process.execPath, ["--import", "tsx", "loadtest/bench/run.ts", "--smoke"], {
+    const run = spawnSync(process.execPath, ["--import", "tsx", "loadtest/bench/run.ts", "--smoke", "--only=capacity,ws-floor,message-cost,join-burst,join-cost,join-storm,quiz-rooms,bandwidth,results"], {
       cwd: ROOT,
       env: process.env,
       encoding: "utf8",
@@ -27,7 +31,7 @@ describe("benchmark smoke run (npm run bench -- --smoke)", () => {
     });
     assert.equal(run.status, 0, `${run.stdout.slice(-2000)}\n${run.stderr.slice(-2000)}`);
     const report = JSON.parse(readFileSync(path.join(ROOT, "loadtest/results/bench-smoke.json"), "utf8")) as Record<string, { steps?: Step[]; summary: Record<string, unknown> }>;
-    for (const scenario of ["capacity", "ws-floor", "join-burst", "join-cost", "join-storm", "quiz-rooms", "bandwidth", "results"]) assert.ok(report[scenario], `scenario ${scenario} reported`);
+    for (const scenario of ["capacity", "ws-floor", "message-cost", "join-burst", "join-cost", "join-storm", "quiz-rooms", "bandwidth", "results"]) assert.ok(report[scenario], `scenario ${scenario} reported`);
     const steps = report.capacity!.steps!;
     for (const target of ["bare", "race"]) {
       const rows = steps.filter((s) => s.target === target);
@@ -40,6 +44,15 @@ describe("benchmark smoke run (npm run bench -- --smoke)", () => {
     const floor = report["ws-floor"]!.steps!;
     assert.deepEqual(floor.map((s) => s.target), ["ws floor, 20 out/s", "ws floor, 10 out/s"]);
     for (const row of floor) assert.ok(row.clients === 40 && row.msgsInPerSec > 0 && row.msgsOutPerSec > 0, JSON.stringify(row));
+    // message-cost: every target measured at each input rate; the fit gives a CPU cost per client
+    const points = report["message-cost"]!.steps!;
+    for (const label of ["ws floor", "bare room", "race"]) {
+      const rows = points.filter((s) => s.target.startsWith(`${label} `));
+      assert.equal(rows.length, 2, `${label}: ${JSON.stringify(rows)}`);
+      for (const row of rows) assert.ok(row.clients === 40 && row.msgsInPerSec > 0, JSON.stringify(row));
+      const fit = report["message-cost"]!.summary[label] as { usPerClientSecond: number };
+      assert.ok(fit.usPerClientSecond > 0 && fit.usPerClientSecond < 1_000_000, JSON.stringify(fit));
+    }
     const bursts = report["join-burst"]!.summary as unknown as Array<{ joins: number; failures: number; arrivals: string }>;
     assert.deepEqual(bursts.map((b) => b.arrivals), ["all at once", "100/s"]);
     for (const burst of bursts) assert.ok(burst.joins === 100 && burst.failures === 0, JSON.stringify(burst));

@@ -26,13 +26,21 @@ export class TokenService {
   private readonly key: Promise<webcrypto.CryptoKey>;
   /** The secret for verifying, a key object made once (node:crypto's HMAC on the calling thread, see verifyHs256). */
   private readonly secret: KeyObject;
-  /** Tokens already verified (a player matchmakes many times with one token): token → claims and expiry. */
-  private readonly verified = new Map<string, { claims: PlayerClaims; expiresAt: number }>();
+  /**
+   * Tokens already verified (a player matchmakes many times with one token): token → claims, expiry
+   * and last use, least recently used first. An entry goes once unused for CACHE_IDLE_MS: kept for
+   * the token's whole lifetime (a day), every guest that ever joined stayed in the heap (the soak's
+   * 11 MB an hour per node; each key also holds its whole `Bearer ...` header, being a slice of it).
+   */
+  private readonly verified = new Map<string, { claims: PlayerClaims; expiresAt: number; usedAt: number }>();
   private static readonly CACHE_LIMIT = 50_000;
+  static readonly CACHE_IDLE_MS = 10 * 60_000;
 
   constructor(
     secret: string | undefined,
     private readonly ttlSeconds: number,
+    /** The clock of the cache (tests move it). */
+    private readonly now: () => number = Date.now,
   ) {
     // without a configured secret (development only) tokens verify on this process alone
     const raw = new TextEncoder().encode(secret ?? randomBytes(48).toString("base64url"));
@@ -57,10 +65,15 @@ export class TokenService {
 
   async verify(token: string | null | undefined): Promise<PlayerClaims> {
     if (!token) throw new TokenError("missing", "a player token is required (POST /auth/guest)");
+    const now = this.now();
     const cached = this.verified.get(token);
     if (cached) {
-      if (cached.expiresAt > Date.now()) return cached.claims;
       this.verified.delete(token);
+      if (cached.expiresAt > now && now - cached.usedAt < TokenService.CACHE_IDLE_MS) {
+        // re-inserted: the map's order stays least recently used first
+        this.verified.set(token, { ...cached, usedAt: now });
+        return cached.claims;
+      }
     }
     const payload = verifyHs256(token, this.secret);
     const name = payload.name;
@@ -68,9 +81,22 @@ export class TokenService {
       throw new TokenError("invalid", "token lacks a player id or name");
     }
     const claims = { playerId: payload.sub, displayName: name };
-    if (this.verified.size >= TokenService.CACHE_LIMIT) this.verified.clear();
-    this.verified.set(token, { claims, expiresAt: payload.exp * 1000 });
+    this.evict(now);
+    this.verified.set(token, { claims, expiresAt: payload.exp * 1000, usedAt: now });
     return claims;
+  }
+
+  /** Tokens cached now. */
+  get cacheSize(): number {
+    return this.verified.size;
+  }
+
+  /** Drops the entries unused for CACHE_IDLE_MS, and the least recently used beyond CACHE_LIMIT. */
+  private evict(now: number): void {
+    for (const [token, entry] of this.verified) {
+      if (now - entry.usedAt < TokenService.CACHE_IDLE_MS && this.verified.size < TokenService.CACHE_LIMIT) break;
+      this.verified.delete(token);
+    }
   }
 }
 
