@@ -19,7 +19,7 @@ export const args = new Map(
 );
 export const smoke = args.has("smoke");
 export const only = args.get("only")?.split(",");
-export const holdMs = Number(args.get("hold") ?? (smoke ? 2000 : 8000));
+export const holdMs = Number(args.get("hold") ?? (smoke ? 1500 : 8000));
 export const hasTaskset = spawnSync("taskset", ["-c", "0", "true"]).status === 0;
 export const DATABASE_URL = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 
@@ -311,7 +311,7 @@ export interface StepResult {
 
 /** Measures one steady window of `holdMs` after the clients are in. */
 export async function measure(scenario: string, target: string, server: ServerUnderTest, load: LoadGenerator, joinFrom: number): Promise<StepResult> {
-  await sleep(2000); // let the new rooms start
+  await sleep(smoke ? 500 : 2000); // let the new rooms start
   const from = { stats: load.stats.length, probes: server.probes.length, ticks: await server.ticks() };
   await sleep(holdMs);
   const ticksNow = await server.ticks();

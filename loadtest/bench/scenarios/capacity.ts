@@ -14,7 +14,7 @@ const best = (rows: StepResult[]) => Math.max(0, ...rows.filter((r) => r.ok).map
 const ratio = (a: number, b: number) => (b > 0 ? round(a / b, 2) : null);
 
 export async function capacity() {
-  const steps = (args.get("steps") ?? (smoke ? "40,80" : "250,500,750,1000,1250,1500,1750,2000,2500,3000,3500,4000")).split(",").map(Number);
+  const steps = (args.get("steps") ?? (smoke ? "40" : "250,500,750,1000,1250,1500,1750,2000,2500,3000,3500,4000")).split(",").map(Number);
   const targets = (args.get("targets") ?? (smoke ? "bare,race" : "floor,bare,race")).split(",");
   const nodes = (args.get("nodes") ?? process.versions.node.split(".")[0]!).split(",");
   const raceEnv: Record<string, string> = args.has("patch-rate") ? { PATCH_RATE_HZ: args.get("patch-rate")! } : {};
