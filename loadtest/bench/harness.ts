@@ -184,32 +184,35 @@ export class ServerUnderTest {
     throw new Error(`${kind} server did not start`);
   }
 
+  /** The next IPC message of `type` from the server's probe (the listener goes once it came). */
+  private nextMessage<M extends { type: string }>(type: M["type"]): Promise<M> {
+    return new Promise<M>((resolve) => {
+      const onMessage = (m: { type?: string }) => {
+        if (m.type !== type) return;
+        this.child.off("message", onMessage);
+        resolve(m as M);
+      };
+      this.child.on("message", onMessage);
+    });
+  }
+
   /** Starts the probe's CPU profiler (see probe.mjs); `stopProfile` writes what it sampled since. */
   async startProfile(): Promise<void> {
-    const started = new Promise<void>((resolve) => this.child.on("message", (m: { type?: string }) => m.type === "profile-started" && resolve()));
+    const started = this.nextMessage<{ type: "profile-started" }>("profile-started");
     this.child.send({ type: "profile-start" });
     await started;
   }
 
   async stopProfile(file: string): Promise<string | undefined> {
     mkdirSync(path.dirname(file), { recursive: true });
-    const written = new Promise<string | undefined>((resolve) =>
-      this.child.on("message", (m: { type?: string; file?: string }) => m.type === "profile-written" && resolve(m.file)),
-    );
+    const written = this.nextMessage<{ type: "profile-written"; file?: string }>("profile-written");
     this.child.send({ type: "profile-stop", file });
-    return written;
+    return (await written).file;
   }
 
   /** Memory as the probe sees it, after a full GC if the server runs with `--expose-gc`. */
   async memory(): Promise<MemorySample> {
-    const sample = new Promise<MemorySample>((resolve) => {
-      const onMessage = (m: { type: string }) => {
-        if (m.type !== "memory") return;
-        this.child.off("message", onMessage);
-        resolve(m as MemorySample);
-      };
-      this.child.on("message", onMessage);
-    });
+    const sample = this.nextMessage<MemorySample>("memory");
     this.child.send({ type: "memory" });
     return sample;
   }
