@@ -243,11 +243,12 @@ for (const backend of backends) {
             await new Promise<void>((resolve) => (release = resolve));
           });
           await new Promise((r) => setTimeout(r, 100));
-          const write = writeMatchResults(database.db, [result]);
+          // the rejection is awaited from the start: it may come while this test still waits for the other commit
+          const refused = assert.rejects(writeMatchResults(database.db, [result]), (error: Error) => error.cause instanceof RatingConflict || error instanceof RatingConflict);
           await new Promise((r) => setTimeout(r, 300));
           release();
           await committed;
-          await assert.rejects(write, (error: Error) => error.cause instanceof RatingConflict || error instanceof RatingConflict);
+          await refused;
           assert.deepEqual(await database.db.select().from(matches).where(eq(matches.id, result.matchId)), [], "the batch rolled back");
 
           assert.deepEqual([...(await writeMatchResults(database.db, [result])).values()], ["written"]);
