@@ -153,7 +153,8 @@ export class ServerUnderTest {
     const [bin, argv] = core === null ? [command[0]!, command.slice(1)] : pinned(core, command);
     const child = spawn(bin, argv, {
       cwd: options.cwd ?? ROOT,
-      stdio: ["ignore", "ignore", "inherit", "ipc"],
+      // BENCH_SERVER_STDOUT=1 shows the servers' logs (with DEBUG=colyseus:matchmaking, Colyseus' own lines)
+      stdio: ["ignore", process.env.BENCH_SERVER_STDOUT ? "inherit" : "ignore", "inherit", "ipc"],
       env: {
         ...process.env,
         PORT: String(port),

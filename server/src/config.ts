@@ -12,6 +12,13 @@ const ServerEnv = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development").describe("Runtime environment."),
   PORT: z.coerce.number().int().min(0).max(65535).default(2567).describe("HTTP and WebSocket port (0 = any free port)."),
   HOST: z.string().min(1).default("0.0.0.0").describe("Interface to listen on."),
+  LISTEN_BACKLOG: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(65_535)
+    .default(4096)
+    .describe("Connections the kernel queues for the server before it accepts them (capped by net.core.somaxconn); past it a client's SYN is dropped and retried after a second."),
   PUBLIC_ADDRESS: z
     .string()
     .regex(/^[^\s/:]+(:\d{1,5})?(\/.*)?$/, "must be host[:port] without a scheme, e.g. game-1.example.com:2567")
@@ -150,6 +157,7 @@ function toConfig(env: z.output<typeof ServerEnv> & Record<string, unknown>) {
     nodeEnv: env.NODE_ENV,
     port: env.PORT,
     host: env.HOST,
+    listenBacklog: env.LISTEN_BACKLOG,
     publicAddress: env.PUBLIC_ADDRESS,
     nodeId: env.NODE_ID ?? `${hostname()}-${process.pid}`,
     logLevel: env.LOG_LEVEL,

@@ -129,7 +129,7 @@ async function main() {
   });
 
   metrics.initialiseModes(MODE_NAMES);
-  await server.listen(config.port, config.host);
+  await server.listen(config.port, config.host, config.listenBacklog);
   logger.info(
     { port: config.port, host: config.host, database: database.kind, redis: Boolean(config.redisUrl), processId: matchMaker.processId },
     "server listening",

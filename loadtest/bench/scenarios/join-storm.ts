@@ -1,12 +1,22 @@
 import { BENCH_AUTH_SECRET, DEFAULT_NODE, RACE_OF_8, args, mean, nodeBinary, percentile, round, sleep, smoke, LoadGenerator, ServerUnderTest } from "../harness.js";
+import { readFileSync } from "node:fs";
 import type { WorkerConfig } from "../load-worker.js";
+
+/** The machine's count of connections dropped because a listen queue was full (`TcpExt: ListenOverflows`). */
+function listenOverflows(): number {
+  const lines = readFileSync("/proc/net/netstat", "utf8").split("\n").filter((l) => l.startsWith("TcpExt:"));
+  const [names, values] = lines.map((l) => l.trim().split(/\s+/));
+  const at = names?.indexOf("ListenOverflows") ?? -1;
+  return at > 0 ? Number(values?.[at] ?? 0) : 0;
+}
 
 /**
  * A join storm: 1,000 joins fired at the same instant at one fresh node, on Node 20 and Node 22.
  * Into race rooms of 8 that start racing as they fill (as join-burst does: the node plays the races
  * it is filling), and into race lobbies that never start (7 passive players per room of 8, as
  * join-cost: no tick loop, no play). Counts failures, 503 refusals and expired seat reservations
- * (a client whose WebSocket join is refused after matchmaking gave it a seat) explicitly.
+ * (a client whose WebSocket join is refused after matchmaking gave it a seat) explicitly, and
+ * the listen-queue overflows of the machine during the storm (each one a SYN retried a second later).
  * `--before-dist=<another build's server/dist/main.js>` storms that build too, in the same run.
  */
 export async function joinStorm() {
@@ -43,6 +53,7 @@ async function storm(kind: "racing" | "lobby", major: string, joins: number, scr
   try {
     await load.prefetchTokens(joins);
     const fromProbe = server.probes.length;
+    const overflowsFrom = listenOverflows();
     const started = Date.now();
     load.command({ type: "scale", clients: joins });
     const settled = () => {
@@ -55,6 +66,8 @@ async function storm(kind: "racing" | "lobby", major: string, joins: number, scr
     const seconds = (Date.now() - started) / 1000;
     await sleep(1200);
     const latencies = load.stats.flatMap((s) => s.joinMs);
+    // the load generator's reports during the storm: was the client the limit?
+    const during = load.stats.filter((s) => s.at > started && s.at <= started + seconds * 1000 + 1000);
     const sum = (key: "joinFailures" | "refused" | "reservationsExpired") => load.stats.reduce((a, s) => a + s[key], 0);
     const row = {
       build: script ? "before" : "arena",
@@ -70,6 +83,9 @@ async function storm(kind: "racing" | "lobby", major: string, joins: number, scr
       refused503: sum("refused"),
       reservationsExpired: sum("reservationsExpired"),
       serverCpuPct: Math.round(mean(server.probes.slice(fromProbe).map((p) => p.cpuPercent))),
+      loadCpuPct: Math.round(mean(during.map((s) => s.loadCpuPct))),
+      // a dropped SYN is retried after a second: a join that waits that long without server work
+      listenOverflows: listenOverflows() - overflowsFrom,
     };
     console.log(JSON.stringify({ scenario: "join-storm", ...row }));
     return row;

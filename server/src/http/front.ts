@@ -18,10 +18,9 @@ export interface HttpFrontOptions {
   perMinute: number;
   limitedPrefixes: readonly string[];
   /**
-   * Runs for a seat-seeking matchmaking request before it joins its room type's queue, alongside
-   * other requests: verifying the bearer token here (WebCrypto finishes on the thread pool, a whole
-   * event-loop turn) leaves the queued call a cache hit, so the queue never waits on it. Errors are
-   * ignored here: the room's onAuth reports them in the queue.
+   * Runs for a seat-seeking matchmaking request before it joins its room type's queue: verifying
+   * the bearer token here leaves the queued call a cache hit, so the work the queue serialises is
+   * only matchmaking. Errors are ignored here: the room's onAuth reports them in the queue.
    */
   beforeQueue?: (req: IncomingMessage) => Promise<unknown>;
   /** With several nodes: when matchmaking must be refused, and how long a request may take. */
