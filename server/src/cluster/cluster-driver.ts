@@ -30,11 +30,21 @@ function asksForOpen(conditions: Partial<IRoomCache>): conditions is Partial<IRo
   return conditions.roomId === undefined && conditions.locked === false && conditions.private === false && typeof conditions.name === "string";
 }
 
-/**
- * Removes a listing from `roomcaches` and from the index of its room name, which only the stored
- * listing tells (`remove` gets a room id alone), in one atomic step. Sent with its body (`EVAL`, not
- * `EVALSHA`): after Redis restarted empty a `NOSCRIPT` retry would run after later commands.
+/*
+ * The writes of both keys are scripts, each one command: atomic like a MULTI, but a command under
+ * way when the connection drops is sent again once it is back (ioredis), where a transaction half
+ * answered is rejected, and Colyseus leaves some listing writes unawaited (a rejection would end the
+ * process). Sent with their body (`EVAL`, not `EVALSHA`): after Redis restarted empty, a `NOSCRIPT`
+ * retry would run after later commands.
  */
+
+/** Stores a listing (ARGV[2]) in `roomcaches` and, if ARGV[3] is "1", in its room name's index; else deletes it there. */
+const WRITE_SCRIPT = `
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+if ARGV[3] == '1' then redis.call('HSET', KEYS[2], ARGV[1], ARGV[2]) else redis.call('HDEL', KEYS[2], ARGV[1]) end
+return 1`;
+
+/** Removes a listing from `roomcaches` and from the index of its room name, which only the stored listing tells. */
 const REMOVE_SCRIPT = `
 local raw = redis.call('HGET', KEYS[1], ARGV[1])
 if not raw then return 0 end
@@ -45,7 +55,7 @@ if ok and type(listing) == 'table' and type(listing.name) == 'string' then
 end
 return 1`;
 
-/** Runs a MULTI and throws the first error of its commands (EXEC reports them per command). */
+/** Runs a MULTI and throws the first error of its commands (EXEC reports them per command); `cleanup` is awaited and its errors caught. */
 async function execAll(tx: ChainableCommander): Promise<void> {
   const replies = await tx.exec();
   if (replies === null) throw new Error("Redis transaction aborted");
@@ -59,7 +69,7 @@ async function execAll(tx: ChainableCommander): Promise<void> {
  * roomcaches`, every listing of every room of the cluster (≈ 410 B each), so a join's reply grows
  * with all rooms, running ones included (BENCHMARKS.md, "The model"). Here each write of a listing
  * also writes it to `arena:open:<roomName>` while it is neither locked nor private (and deletes it
- * from there otherwise), in the same MULTI, so the two never disagree; a matchmaking query
+ * from there otherwise), in the same atomic script, so the two never disagree; a matchmaking query
  * (`locked: false`, `private: false`, a room name) reads only that hash and filters it with the
  * driver's own `Query`. `roomcaches` stays exactly as Colyseus writes it: every other query,
  * `findByIds`, `restoreMissingRoomCaches` and the admin listing read it as before. An empty hash
@@ -178,13 +188,12 @@ export class ClusterDriver extends RedisDriver {
   /** Stores the listing in `roomcaches` and, while it is joinable, in its room name's index; or removes it from there. */
   private async write(room: IRoomCache): Promise<void> {
     const json = JSON.stringify(room);
-    const tx = this.redis.multi().hset(ROOMCACHES_KEY, room.roomId, json);
-    if (typeof room.name === "string") {
-      this.names.add(room.name);
-      if (isOpen(room)) tx.hset(openKey(room.name), room.roomId, json);
-      else tx.hdel(openKey(room.name), room.roomId);
+    if (typeof room.name !== "string") {
+      await this.redis.hset(ROOMCACHES_KEY, room.roomId, json);
+      return;
     }
-    await execAll(tx);
+    this.names.add(room.name);
+    await this.redis.eval(WRITE_SCRIPT, 2, ROOMCACHES_KEY, openKey(room.name), room.roomId, json, isOpen(room) ? "1" : "0");
   }
 
   private openRooms(name: string): Promise<IRoomCache[]> {
