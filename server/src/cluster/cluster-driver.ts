@@ -94,6 +94,12 @@ export class ClusterDriver extends RedisDriver {
   private readonly openReads = new Map<string, Promise<IRoomCache[]>>();
   /** Room names this driver wrote or asked for, whose index `cleanup` and `clear` look through. */
   private readonly names = new Set<string>();
+  /**
+   * Whether this driver's last write of a room left it in the index. Only a room's own node writes
+   * its listing, so a room already out of the index needs no deletion there while it stays locked:
+   * a running match's updates cost one HSET, as in Colyseus' driver, not a script of three commands.
+   */
+  private readonly indexed = new Map<string, boolean>();
 
   constructor(
     private readonly redis: Redis,
@@ -127,6 +133,7 @@ export class ClusterDriver extends RedisDriver {
   }
 
   override async remove(roomId: string): Promise<boolean> {
+    this.indexed.delete(roomId);
     return (await this.redis.eval(REMOVE_SCRIPT, 1, ROOMCACHES_KEY, roomId, OPEN_KEY_PREFIX)) === 1;
   }
 
@@ -147,6 +154,7 @@ export class ClusterDriver extends RedisDriver {
     for (const listing of listings) {
       if (listing.processId !== processId) continue;
       ids.add(listing.roomId);
+      this.indexed.delete(listing.roomId);
       if (typeof listing.name === "string") byName.get(listing.name)?.add(listing.roomId);
     }
     if (ids.size === 0 && [...byName.values()].every((roomIds) => roomIds.size === 0)) return;
@@ -193,7 +201,13 @@ export class ClusterDriver extends RedisDriver {
       return;
     }
     this.names.add(room.name);
-    await this.redis.eval(WRITE_SCRIPT, 2, ROOMCACHES_KEY, openKey(room.name), room.roomId, json, isOpen(room) ? "1" : "0");
+    const open = isOpen(room);
+    if (!open && this.indexed.get(room.roomId) === false) {
+      await this.redis.hset(ROOMCACHES_KEY, room.roomId, json);
+      return;
+    }
+    this.indexed.set(room.roomId, open);
+    await this.redis.eval(WRITE_SCRIPT, 2, ROOMCACHES_KEY, openKey(room.name), room.roomId, json, open ? "1" : "0");
   }
 
   private openRooms(name: string): Promise<IRoomCache[]> {

@@ -181,6 +181,15 @@ describe("the index of joinable listings (arena:open:<roomName>)", () => {
     const found = await Promise.all(Array.from({ length: 10 }, () => driver.findOne(joinable("race"), sort)));
     assert.deepEqual(new Set(ids(found)), new Set(["open-2"]));
     assert.equal(calls() - from, 1, "one HGETALL for ten concurrent joins");
+
+    // a running match's updates (a player leaves, say) are one HSET each, as in Colyseus' driver
+    const stats = () => redis.cli("info", "commandstats").stdout;
+    const count = (text: string, name: string) => Number(new RegExp(`cmdstat_${name}:calls=(\\d+)`).exec(text)?.[1] ?? 0);
+    const running = listing("running-0", { locked: true, clients: 8, metadata: { trackLength: 1000, phase: "racing" } });
+    const [evalsBefore, hsetsBefore] = [count(stats(), "eval"), count(stats(), "hset")];
+    for (let i = 0; i < 5; i++) await driver.update(running, { $inc: { clients: -1 }, $set: { locked: true } });
+    const after = stats();
+    assert.deepEqual([count(after, "eval") - evalsBefore, count(after, "hset") - hsetsBefore], [0, 5]);
   });
 
   it("answers as Colyseus' full-scan driver does, over random listings, writes and queries", async () => {
