@@ -21,7 +21,7 @@ export const openKey = (roomName: string) => `${OPEN_KEY_PREFIX}${roomName}`;
  * and `private: false`. A field missing from the JSON reads back as `false` (`initializeRoomCache`),
  * so missing counts as false here too: the index may hold more than the query wants, never less.
  */
-export function isOpen(room: Partial<IRoomCache>): boolean {
+function isOpen(room: Partial<IRoomCache>): boolean {
   return (room.locked === undefined || room.locked === false) && (room.private === undefined || room.private === false);
 }
 
