@@ -18,6 +18,8 @@ export interface ClusterOptions {
   nodeFlags?: string[];
   /** Pin node i to core i (a node a core); unpinned otherwise. */
   pinNodes?: boolean;
+  /** Another build's server/dist/main.js instead of this checkout's (a commit before a change). */
+  script?: string;
 }
 
 export class BenchCluster {
@@ -37,7 +39,7 @@ export class BenchCluster {
       for (let i = 0; i < options.nodes; i++) {
         const port = await freePort();
         const env = { REDIS_URL: redis.url(0), PUBLIC_ADDRESS: `127.0.0.1:${port}`, NODE_ID: `bench-node-${i}`, DATABASE_URL: database.url, NODE_WATCHDOG_MS: "1000", ...options.env };
-        nodes.push(await ServerUnderTest.start("arena", env, { port, core: options.pinNodes ? i : null, nodeFlags: options.nodeFlags ?? [] }));
+        nodes.push(await ServerUnderTest.start("arena", env, { port, core: options.pinNodes ? i : null, nodeFlags: options.nodeFlags ?? [], ...(options.script ? { script: options.script } : {}) }));
       }
     } catch (error) {
       await Promise.all(nodes.map((n) => n.stop()));

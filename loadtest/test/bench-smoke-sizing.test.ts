@@ -7,6 +7,13 @@ import { fileURLToPath } from "node:url";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
+/** One measurement of Redis per join beside running rooms (loadtest/bench/scenarios/sizing.ts). */
+interface BesideRunning {
+  listedBefore: number;
+  joins: number;
+  netOutBytesPerJoin: number;
+}
+
 /** The sizing scenarios' short runs (memory, sizing, a 20 s soak of two nodes): their figures exist and are sane. */
 describe("benchmark smoke run of the sizing scenarios (npm run bench -- --smoke --only=memory,sizing,soak)", () => {
   it("measures memory, Redis, PostgreSQL and bandwidth per unit, and soaks two nodes", () => {
@@ -34,10 +41,15 @@ describe("benchmark smoke run of the sizing scenarios (npm run bench -- --smoke 
     // sizing: Redis per join and per match, PostgreSQL per stored result, wire bytes per mode
     const sizing = report.sizing!.summary as {
       redis: { joins: number; commandsPerJoin: number; commandsPerRoomSecond: number };
+      besideRunning: Array<{ few: BesideRunning; many: BesideRunning; listingReplyBytes: number; replyBytesPerRunningRoom: number }>;
       matches: { results: number; redisPerMatch: { commands: number }; postgresPerResult: { transactions: number; walBytes: number } };
       traffic: Array<{ mode: string; clients: number; wireBytesInPerClientPerSec: number; wireBytesOutPerClientPerSec: number; cpuUsPerClientSecond: number }>;
     };
     assert.ok(sizing.redis.joins >= 15 && sizing.redis.commandsPerJoin > 0 && sizing.redis.commandsPerRoomSecond >= 0, JSON.stringify(sizing.redis));
+    // a join's reply does not grow with listed rooms nobody can join (the index of joinable rooms)
+    const [beside] = sizing.besideRunning;
+    assert.ok(beside && beside.many.listedBefore >= beside.few.listedBefore + 10 && beside.many.joins >= 7 && beside.few.joins >= 7, JSON.stringify(beside));
+    assert.ok(beside.listingReplyBytes > 100 && beside.replyBytesPerRunningRoom < beside.listingReplyBytes / 4, JSON.stringify(beside));
     assert.ok(sizing.matches.results > 0 && sizing.matches.redisPerMatch.commands > 0, JSON.stringify(sizing.matches));
     assert.ok(sizing.matches.postgresPerResult.transactions > 0 && sizing.matches.postgresPerResult.walBytes >= 0, JSON.stringify(sizing.matches));
     assert.deepEqual(sizing.traffic.map((t) => t.mode), ["race", "quiz", "war", "dice"]);
@@ -53,6 +65,7 @@ describe("benchmark smoke run of the sizing scenarios (npm run bench -- --smoke 
     };
     assert.ok(soak.matchesStored > 0 && soak.clientsMean >= 30 && soak.playersLeftAfterMatch > 0, JSON.stringify(soak));
     assert.equal(soak.redisKeys.afterRoomsClosed.roomcaches, undefined, "no room listing outlives its room");
+    assert.equal(soak.redisKeys.afterRoomsClosed["arena:open:*"], undefined, "no joinable listing outlives its room");
     for (const [pattern, group] of Object.entries(soak.redisKeys.afterRoomsClosed)) {
       if (pattern !== "roomcount") assert.equal(group.withoutExpiry, 0, `${pattern}: keys without expiry left behind`);
     }

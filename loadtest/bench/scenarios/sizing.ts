@@ -4,6 +4,9 @@
  *  - Redis per join: joins into race rooms that stay open (a 60 s countdown), INFO commandstats and
  *    net bytes before and after, less what the rooms cost while they filled;
  *  - Redis per room-second: the same rooms idling for T seconds;
+ *  - Redis per join beside running rooms: the same joins with few rooms listed and with many full
+ *    (locked) rooms listed, so that the reply is seen to grow, or not, with rooms nobody can join
+ *    (`--before-dist=<another build's server/dist/main.js>` measures that build too, in the same run);
  *  - per match (Redis, PostgreSQL): short races played to the end over and over (players leave once
  *    it finished and new ones join): Redis commands and bytes, transactions, rows, WAL bytes and the
  *    CPU of the database's backends, per stored result;
@@ -13,6 +16,10 @@
 import { BenchCluster, backendCpuDeltaMs, redisDelta, type RedisCounters } from "../cluster-bench.js";
 import { args, mean, round, sleep, smoke, LoadGenerator, ServerUnderTest } from "../harness.js";
 import type { BenchMode, WorkerConfig } from "../load-worker.js";
+
+/** Colyseus' listing of every room, and arena's index of the joinable race rooms (server/src/cluster/cluster-driver.ts). */
+const ROOMCACHES_KEY = "roomcaches";
+const OPEN_RACE_KEY = "arena:open:race";
 
 const OPEN_RACE = { maxPlayers: 8, trackLength: 5000 };
 /** 100 m at a top speed of 20 m/s: a race of about 6 s, so that many end in a short run. */
@@ -72,6 +79,82 @@ async function redisJoinsAndIdle(joins: number, idleS: number) {
     };
   } finally {
     load.stop();
+    await cluster.stop();
+  }
+}
+
+/** Redis reply bytes of one listing as `HGETALL` sends it: the room id and the JSON, each a bulk string. */
+function listingReplyBytes(cluster: BenchCluster): number {
+  const flat = cluster.redis.cli("hgetall", ROOMCACHES_KEY).stdout.split("\n").filter((line) => line !== "");
+  let bytes = 0;
+  for (const line of flat) bytes += Buffer.byteLength(line) + String(Buffer.byteLength(line)).length + 5; // $<len>\r\n<data>\r\n
+  return flat.length >= 2 ? Math.round(bytes / (flat.length / 2)) : 0;
+}
+
+/**
+ * Redis per join beside rooms nobody can join: `joins` joins into race rooms of 8, first with only
+ * a few rooms listed, then again (on another track length) once `running` full rooms of 2 are listed
+ * too: Colyseus locks a room when its last seat is taken. Passive clients (they join and then stay
+ * silent) and lobbies that wait (a 60 s countdown), so that Redis sees joins and nothing else.
+ */
+async function joinsBesideRunningRooms(joins: number, running: number, build: string, script?: string) {
+  const env = { RACE_COUNTDOWN_MS: "60000", RACE_LOBBY_TIMEOUT_MS: "600000" };
+  const cluster = await BenchCluster.start({ nodes: 1, pinNodes: true, env, ...(script ? { script } : {}) });
+  const loads: LoadGenerator[] = [];
+  const passive = async (clients: number, options: WorkerConfig["options"], spread?: WorkerConfig["spread"]) => {
+    const load = new LoadGenerator({ url: cluster.urls[0]!, mode: "race", options, passive: true, inputsPerSecond: 0, joinConcurrency: 10, ...(spread ? { spread } : {}) });
+    loads.push(load);
+    await load.prefetchTokens(clients);
+    return load;
+  };
+  const hlen = (key: string) => Number(cluster.redis.cli("hlen", key).stdout.trim()) || 0;
+  const measure = async (trackLength: number) => {
+    const load = await passive(joins, { maxPlayers: 8, trackLength });
+    // the node's own traffic meanwhile (heartbeats, its registry), per second, is taken off
+    const quietS = smoke ? 2 : 4;
+    const quietFrom = cluster.redisCounters();
+    await sleep(quietS * 1000);
+    const quiet = redisDelta(quietFrom, cluster.redisCounters());
+    const listed = hlen(ROOMCACHES_KEY);
+    const joinable = hlen(OPEN_RACE_KEY);
+    const before = cluster.redisCounters();
+    const started = Date.now();
+    await load.scaleTo(joins);
+    const seconds = (Date.now() - started) / 1000;
+    const delta = redisDelta(before, cluster.redisCounters());
+    const n = Math.max(1, load.connected);
+    const less = (measured: number, perQuietS: number) => (measured - (perQuietS / quietS) * seconds) / n;
+    return {
+      listedBefore: listed,
+      joinableBefore: joinable,
+      joins: load.connected,
+      seconds: round(seconds, 1),
+      netOutBytesPerJoin: Math.round(less(delta.netOutputBytes, quiet.netOutputBytes)),
+      netInBytesPerJoin: Math.round(less(delta.netInputBytes, quiet.netInputBytes)),
+      commandsPerJoin: round(less(delta.commands, quiet.commands), 2),
+      hgetallPerJoin: round(less(delta.calls.hgetall ?? 0, quiet.calls.hgetall ?? 0), 2),
+    };
+  };
+  try {
+    await sleep(2000);
+    const few = await measure(4000);
+    // the running rooms: full rooms of 2, each on a track length of its own
+    const filler = await passive(running * 2, { maxPlayers: 2 }, { option: "trackLength", from: 50, perRoom: 2 });
+    await filler.scaleTo(running * 2);
+    await sleep(1000);
+    const many = await measure(4500);
+    const row = {
+      build,
+      few,
+      many,
+      listingReplyBytes: listingReplyBytes(cluster),
+      /** What each listed room nobody can join adds to a join's reply. */
+      replyBytesPerRunningRoom: round((many.netOutBytesPerJoin - few.netOutBytesPerJoin) / Math.max(1, many.listedBefore - few.listedBefore), 1),
+    };
+    console.log(JSON.stringify({ scenario: "sizing", runningRooms: row }));
+    return row;
+  } finally {
+    loads.forEach((load) => load.stop());
     await cluster.stop();
   }
 }
@@ -177,8 +260,13 @@ export async function sizing() {
   const playSeconds = Number(args.get("sizing-play-s") ?? (smoke ? 3 : 8));
   const redis = await redisJoinsAndIdle(joins, idleS);
   console.log(JSON.stringify({ scenario: "sizing", redis }));
+  const runningJoins = Number(args.get("sizing-running-joins") ?? (smoke ? 8 : 80));
+  const runningRooms = Number(args.get("sizing-running-rooms") ?? (smoke ? 10 : 200));
+  const beforeDist = args.get("before-dist");
+  const besideRunning = [await joinsBesideRunningRooms(runningJoins, runningRooms, "this build")];
+  if (beforeDist) besideRunning.push(await joinsBesideRunningRooms(runningJoins, runningRooms, `before (${beforeDist})`, beforeDist));
   const matches = await fullMatches(matchClients, matchSeconds);
   console.log(JSON.stringify({ scenario: "sizing", matches }));
   const traffic = await trafficPerMode(playClients, playSeconds);
-  return { summary: { redis, matches, traffic } };
+  return { summary: { redis, besideRunning, matches, traffic } };
 }

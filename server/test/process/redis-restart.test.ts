@@ -20,7 +20,9 @@ async function foundAgain(via: Node, options: object, roomId: string, withinMs: 
   return { afterMs: undefined, answers };
 }
 
-const listed = (redis: RedisServer) => redis.cli("hkeys", "roomcaches").stdout.split("\n").filter((id) => id !== "");
+const listed = (redis: RedisServer, key = "roomcaches") => redis.cli("hkeys", key).stdout.split("\n").filter((id) => id !== "");
+/** Room ids in the index of joinable race rooms, which matchmaking reads. */
+const joinable = (redis: RedisServer) => listed(redis, "arena:open:race");
 
 describe("Redis restarted empty, or back with stale listings", () => {
   let cluster: ChaosCluster;
@@ -65,6 +67,8 @@ describe("Redis restarted empty, or back with stale listings", () => {
     const answers = [...foundA.answers, ...foundB.answers];
     assert.deepEqual(answers.filter((a) => a.ms > 1_000), [], "every answer within 1 s");
     assert.deepEqual(rooms.filter((id) => listed(redis).includes(id)), rooms, "every open room is listed again, the running race too");
+    // matchmaking reads only the index: finding the waiting rooms put them back there (the askers' seats have since filled them)
+    assert.ok(!joinable(redis).includes(running.reservation.roomId), "the running race is listed, not joinable");
     const hidden = await hiddenRooms(redis, [a, b]);
     assert.equal(hidden, 0, "no room runs unlisted");
     for (const node of [a, b]) {
@@ -101,11 +105,14 @@ describe("Redis restarted empty, or back with stale listings", () => {
     await redis.restart();
     const oldListing = JSON.stringify({ ...(JSON.parse(staleListing) as object), createdAt: new Date(Date.now() - 3_600_000).toISOString() });
     redis.cli("hset", "roomcaches", gone.reservation.roomId, oldListing);
+    // the replica has the index entry too: both keys are written in one atomic step
+    redis.cli("hset", "arena:open:race", gone.reservation.roomId, oldListing);
     const backAt = Date.now();
     await cluster.proxy.up();
 
     while (listed(redis).includes(gone.reservation.roomId) && Date.now() - backAt < 10_000) await wait(100);
     assert.ok(!listed(redis).includes(gone.reservation.roomId), "the zombie listing was removed");
+    assert.ok(!joinable(redis).includes(gone.reservation.roomId), "from the index of joinable rooms too");
     // B reconnected moments ago too: it may still ask for a retry (503 UNAVAILABLE, Retry-After)
     const late = await player(b.url, "late");
     let seat = await reserve(b, late, "joinOrCreate", "race", settings);
