@@ -46,7 +46,8 @@ type UnavailableReason = Exclude<RefusalReason, "overloaded">;
 const MATCHMAKE_CALL = /^\/matchmake\/([^/]+)\/([^/]+)$/;
 /** Matchmaking calls that look for a room with a free seat: the ones that contend in a burst. */
 const SEAT_SEEKING = new Set(["joinOrCreate", "join"]);
-const RETRY_AFTER_S: Record<UnavailableReason, number> = { redis_unreachable: 2, resuming: 1, timeout: 1, draining: 5 };
+/** Retry-After of each refusal; admission control hands out its own (see admission.ts), `overloaded` is its floor. */
+const RETRY_AFTER_S: Record<RefusalReason, number> = { redis_unreachable: 2, resuming: 1, timeout: 1, draining: 5, overloaded: 1 };
 const MAX_OPTIONS_BYTES = 16 * 1024;
 
 /**
@@ -148,10 +149,12 @@ function fail(answer: Answer, error: unknown, headers: Record<string, string> = 
   answer.json(status, body, headers);
 }
 
-function refuse(answer: Answer, metrics: Metrics, reason: UnavailableReason, message: string): void {
+/** A 503: `OVERLOADED` for admission control (which says when to come back), `UNAVAILABLE` otherwise. */
+function refuse(answer: Answer, metrics: Metrics, reason: RefusalReason, message: string, retryAfterS = RETRY_AFTER_S[reason]): void {
   if (answer.done) return;
   metrics.matchmakingRefusals.labels(reason).inc();
-  fail(answer, Object.assign(new Error(`${ErrorCode.Unavailable}: ${message}`), { code: 503 }), { "Retry-After": String(RETRY_AFTER_S[reason]) });
+  const code = reason === "overloaded" ? ErrorCode.Overloaded : ErrorCode.Unavailable;
+  fail(answer, Object.assign(new Error(`${code}: ${message}`), { code: 503 }), { "Retry-After": String(retryAfterS) });
 }
 
 /**
@@ -179,9 +182,8 @@ async function matchmake(context: MatchmakeContext, req: IncomingMessage, res: S
   if (admission) {
     const verdict = admission.admit();
     if (!verdict.admitted) {
-      metrics.matchmakingRefusals.labels("overloaded").inc();
-      const message = `${ErrorCode.Overloaded}: this node has more joins waiting than it serves within the seat reservation time; retry in ${verdict.retryAfterS} s`;
-      fail(answer, Object.assign(new Error(message), { code: 503 }), { "Retry-After": String(verdict.retryAfterS) });
+      const message = `this node has more joins waiting than it serves within the seat reservation time; retry in ${verdict.retryAfterS} s`;
+      refuse(answer, metrics, "overloaded", message, verdict.retryAfterS);
       return;
     }
   }
