@@ -325,6 +325,7 @@ export async function measure(scenario: string, target: string, server: ServerUn
   const connected = mean(window.map((s) => s.clients));
   const joins = load.stats.slice(joinFrom).flatMap((s) => s.joinMs);
   const ticked = ticksNow.total - from.ticks.total;
+  const cpuPct = mean(probes.map((p) => p.cpuPercent));
   const result: StepResult = {
     scenario,
     target,
@@ -343,8 +344,8 @@ export async function measure(scenario: string, target: string, server: ServerUn
     joinP95Ms: round(percentile(joins, 95)),
     joinP99Ms: round(percentile(joins, 99)),
     rttP95Ms: round(percentile(window.flatMap((s) => s.rttMs), 95)),
-    serverCpuPct: Math.round(mean(probes.map((p) => p.cpuPercent))),
-    serverCpuUsPerSec: Math.round(mean(probes.map((p) => p.cpuPercent)) * 10_000),
+    serverCpuPct: Math.round(cpuPct),
+    serverCpuUsPerSec: Math.round(cpuPct * 10_000),
     serverRssMb: Math.round(Math.max(0, ...probes.map((p) => p.rssBytes)) / 2 ** 20),
     loadCpuPct: Math.round(mean(window.map((s) => s.loadCpuPct))),
     errors: window.reduce((a, s) => a + s.joinFailures, 0) + (window.at(-1)?.gameErrors ?? 0),

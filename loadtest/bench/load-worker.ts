@@ -186,12 +186,7 @@ async function join(cfg: WorkerConfig, index: number): Promise<void> {
   const token = cfg.mode === "bare" ? undefined : (tokenPool.pop() ?? (await guestToken({ ...cfg, url }, index)));
   const started = performance.now();
   // the bare room asks for no token; a bearer header it does not read costs nothing
-  const reservation = parseReservation(await http(matchmakeRequest(url, cfg.mode, joinOptions(cfg, index), token ?? "none", cfg.method)));
-  if (!reservation.ok) {
-    if (reservation.status === 503) counters.refused++;
-    throw new Error(`matchmake: ${reservation.status} ${reservation.code} ${reservation.message}`);
-  }
-  const seat = reservation.value;
+  const seat = seatOf(await http(matchmakeRequest(url, cfg.mode, joinOptions(cfg, index), token ?? "none", cfg.method)));
   const player = cfg.mode === "bare" ? undefined : createPlayer(cfg.mode, { ...cfg.playerOptions, seed: index, pingIntervalMs: 5_000 });
   const socket = new WebSocket(webSocketUrl(url, seat, token));
   const client: Client = { socket, seat, player, open: false };
@@ -224,12 +219,25 @@ async function join(cfg: WorkerConfig, index: number): Promise<void> {
       counters.closed++;
       reject(new Error("closed before join"));
     });
-  }).catch((error: unknown) => {
-    counters.reservationsExpired++;
-    throw error;
-  });
+  }).catch(countExpired);
   clients.push(client);
   joined++;
+}
+
+/** The seat of a matchmaking answer; a refusal (503 counted apart) throws. */
+function seatOf(answer: Parameters<typeof parseReservation>[0]): SeatReservation {
+  const reservation = parseReservation(answer);
+  if (!reservation.ok) {
+    if (reservation.status === 503) counters.refused++;
+    throw new Error(`matchmake: ${reservation.status} ${reservation.code} ${reservation.message}`);
+  }
+  return reservation.value;
+}
+
+/** A WebSocket join refused after matchmaking gave a seat: the reservation was of no use (expired, say). */
+function countExpired(error: unknown): never {
+  counters.reservationsExpired++;
+  throw error;
 }
 
 let rawPool: RawHttpPool | undefined;
@@ -247,12 +255,7 @@ async function joinPassive(cfg: WorkerConfig, index: number): Promise<void> {
   const token = tokenPool.pop() ?? (await guestToken(cfg, index));
   const started = performance.now();
   const request = matchmakeRequest(cfg.url, cfg.mode, joinOptions(cfg, index), token);
-  const reservation = parseReservation(await rawHttp(cfg).post(new URL(request.url).pathname, request.headers, request.body ?? ""));
-  if (!reservation.ok) {
-    if (reservation.status === 503) counters.refused++;
-    throw new Error(`matchmake: ${reservation.status} ${reservation.code} ${reservation.message}`);
-  }
-  const seat = reservation.value;
+  const seat = seatOf(await rawHttp(cfg).post(new URL(request.url).pathname, request.headers, request.body ?? ""));
   const url = new URL(webSocketUrl(cfg.url, seat, token));
   await connectRaw(url, seat, (socket, code) => {
     if (code === Protocol.JOIN_ROOM) {
@@ -260,10 +263,7 @@ async function joinPassive(cfg: WorkerConfig, index: number): Promise<void> {
       counters.framesOut++;
     }
     return code === Protocol.ROOM_STATE;
-  }, started).catch((error: unknown) => {
-    counters.reservationsExpired++;
-    throw error;
-  });
+  }, started).catch(countExpired);
 }
 
 /** A join at the join floor server: a POST answered with a small JSON, a WebSocket, one frame each way. */

@@ -14,12 +14,12 @@
  *    playing (a node of its own, no Redis).
  */
 import { BenchCluster, backendCpuDeltaMs, redisDelta, type RedisCounters } from "../cluster-bench.js";
+import { ROOMCACHES_KEY, openKey } from "../../../server/src/cluster/cluster-driver.js";
 import { args, mean, round, sleep, smoke, LoadGenerator, ServerUnderTest } from "../harness.js";
 import type { BenchMode, WorkerConfig } from "../load-worker.js";
 
-/** Colyseus' listing of every room, and arena's index of the joinable race rooms (server/src/cluster/cluster-driver.ts). */
-const ROOMCACHES_KEY = "roomcaches";
-const OPEN_RACE_KEY = "arena:open:race";
+/** arena's index of the joinable race rooms, beside Colyseus' listing of every room. */
+const OPEN_RACE_KEY = openKey("race");
 
 const OPEN_RACE = { maxPlayers: 8, trackLength: 5000 };
 /** 100 m at a top speed of 20 m/s: a race of about 6 s, so that many end in a short run. */
