@@ -16,9 +16,15 @@ export interface RawResponse {
   body: string;
 }
 
+/**
+ * Node's http server closes a keep-alive connection idle for 5 s; a request written as it does is
+ * lost with the connection. A connection idle this long is not used again (undici does the same).
+ */
+const IDLE_REUSE_MS = 4_000;
+
 /** Keep-alive connections to one server, one request at a time each. */
 export class RawHttpPool {
-  private readonly idle: Socket[] = [];
+  private readonly idle: Array<{ socket: Socket; since: number }> = [];
 
   constructor(
     private readonly host: string,
@@ -26,22 +32,29 @@ export class RawHttpPool {
   ) {}
 
   async post(path: string, headers: Record<string, string>, body: string): Promise<RawResponse> {
-    let socket = this.idle.pop();
-    // the server closes idle keep-alive connections (after 5 s with Node's http server)
-    while (socket?.destroyed) socket = this.idle.pop();
-    socket ??= await this.open();
+    const socket = this.reusable() ?? (await this.open());
     const payload = Buffer.from(body);
     let head = `POST ${path} HTTP/1.1\r\nHost: ${this.host}:${this.port}\r\nContent-Length: ${payload.length}\r\n`;
     for (const [name, value] of Object.entries(headers)) head += `${name}: ${value}\r\n`;
     socket.write(Buffer.concat([Buffer.from(head + "\r\n"), payload]));
     const answer = await readResponse(socket);
-    if (answer.keepAlive && !socket.destroyed) this.idle.push(socket);
+    if (answer.keepAlive && !socket.destroyed) this.idle.push({ socket, since: performance.now() });
     else socket.destroy();
     return answer;
   }
 
   close(): void {
-    for (const socket of this.idle.splice(0)) socket.destroy();
+    for (const { socket } of this.idle.splice(0)) socket.destroy();
+  }
+
+  /** The most recently used idle connection the server will not be closing; older ones are closed. */
+  private reusable(): Socket | undefined {
+    const oldest = performance.now() - IDLE_REUSE_MS;
+    for (let entry = this.idle.pop(); entry; entry = this.idle.pop()) {
+      if (!entry.socket.destroyed && entry.since > oldest) return entry.socket;
+      entry.socket.destroy();
+    }
+    return undefined;
   }
 
   private open(): Promise<Socket> {
