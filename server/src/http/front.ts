@@ -1,12 +1,13 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
-import { ServerError, createAuthContext, matchMaker, type AuthContext } from "@colyseus/core";
+import { createAuthContext, matchMaker } from "@colyseus/core";
 import { ErrorCode, type HttpErrorBody } from "@arena/shared";
 import { KeyedBuckets } from "../lib/token-bucket.js";
 import type { Logger } from "../observability/logger.js";
 import type { Metrics, RefusalReason } from "../observability/metrics.js";
 import type { JoinAdmission } from "./admission.js";
 import { matchmakeError, type MatchmakeErrorBody } from "./errors.js";
+import { seekSeat, type SeatSeekingMethod } from "./seat-seeking.js";
 import { CorsPolicy, clientIp } from "./security.js";
 
 export interface HttpFrontOptions {
@@ -45,17 +46,18 @@ type UnavailableReason = Exclude<RefusalReason, "overloaded">;
 /** Every matchmaking call (method, room name or id); answered here so every failure has one shape. */
 const MATCHMAKE_CALL = /^\/matchmake\/([^/]+)\/([^/]+)$/;
 /** Matchmaking calls that look for a room with a free seat: the ones that contend in a burst. */
-const SEAT_SEEKING = new Set(["joinOrCreate", "join"]);
+const SEAT_SEEKING = new Set<string>(["joinOrCreate", "join"] satisfies SeatSeekingMethod[]);
+const isSeatSeeking = (method: string): method is SeatSeekingMethod => SEAT_SEEKING.has(method);
 /** Retry-After of each refusal; admission control hands out its own (see admission.ts), `overloaded` is its floor. */
 const RETRY_AFTER_S: Record<RefusalReason, number> = { redis_unreachable: 2, resuming: 1, timeout: 1, draining: 5, overloaded: 1 };
 const MAX_OPTIONS_BYTES = 16 * 1024;
 
 /**
- * Seat-seeking matchmaking requests of one room type, one after another on this node. Colyseus'
- * matchmaker is optimistic: in a burst, concurrent requests pick the same room, all but one miss
- * the seat and retry after random backoffs of hundreds of milliseconds. Taken one at a time (about
- * a millisecond each), every request finds a free seat at once. With several nodes each node
- * queues its own requests; across nodes Colyseus' own handling stays in charge.
+ * Seat-seeking matchmaking requests of one room type, one after another on this node. Concurrent
+ * requests would pick the same room and all but one miss its seat. Taken one at a time (about a
+ * millisecond each), every request finds a free seat at once. With several nodes each node queues
+ * its own requests; across nodes a request that misses a seat tries the next room at once (see
+ * seat-seeking.ts).
  */
 class MatchmakingQueue {
   private readonly tails = new Map<string, Promise<unknown>>();
@@ -119,22 +121,6 @@ class Answer {
   }
 }
 
-/**
- * Colyseus reads the token of the auth context again before every attempt of a matchmaking call
- * (joinOrCreate retries up to five times when a seat reservation fails). Once the request has been
- * answered, reading it throws: a refused request stops at its next attempt instead of reserving a
- * seat nobody takes seconds later, after Redis or a stalled node is back.
- */
-function abandonable(auth: AuthContext, answer: Answer): AuthContext {
-  const token = auth.token;
-  return Object.defineProperty(auth, "token", {
-    get: () => {
-      if (answer.done) throw new ServerError(503, `${ErrorCode.Unavailable}: the request was answered already`);
-      return token;
-    },
-  });
-}
-
 interface MatchmakeContext {
   queue: MatchmakingQueue;
   metrics: Metrics;
@@ -161,9 +147,9 @@ function refuse(answer: Answer, metrics: Metrics, reason: RefusalReason, message
  * Answers a matchmaking request as Colyseus' own route would, seat-seeking ones through the queue.
  * With several nodes it never hangs: refused at once while Redis is unreachable, refused as soon as
  * Redis becomes unreachable while it waits, and refused past the deadline (Redis or the node hosting
- * the room too slow). A refused request that has not reached the matchmaker yet never does; one
- * already inside Colyseus cannot be withdrawn: at worst it leaves a seat reservation nobody takes,
- * which expires. On a node with more joins waiting than it serves within the seat reservation time,
+ * the room too slow). A refused request that has not reached the matchmaker yet never does, and a
+ * seat-seeking one stops before its next attempt; a call already sent to a room cannot be withdrawn:
+ * at worst it leaves a seat reservation nobody takes, which expires. On a node with more joins waiting than it serves within the seat reservation time,
  * a seat-seeking request is refused at once with 503 OVERLOADED (see admission.ts).
  */
 async function matchmake(context: MatchmakeContext, req: IncomingMessage, res: ServerResponse, method: string, target: string, cors: Record<string, string>) {
@@ -221,11 +207,13 @@ async function matchmakeAdmitted(context: MatchmakeContext, req: IncomingMessage
       fail(answer, tooLarge ? error : Object.assign(new Error("the options are not JSON"), { code: 400 }));
       return;
     }
-    const auth = abandonable(createAuthContext({ headers: req.headers as Record<string, string>, remoteAddress: req.socket.remoteAddress, req }), answer);
+    const auth = createAuthContext({ headers: req.headers as Record<string, string>, remoteAddress: req.socket.remoteAddress, req });
     await context.beforeQueue?.(req).catch(() => undefined);
     const call = async (): Promise<unknown> => {
       if (answer.done) return undefined;
-      const invoked = matchMaker.controller.invokeMethod(method, target, options ?? undefined, auth);
+      const invoked = isSeatSeeking(method)
+        ? seekSeat(method, target, options, auth, () => answer.done, () => metrics.matchmakingSeatMisses.inc())
+        : matchMaker.controller.invokeMethod(method, target, options ?? undefined, auth);
       invoked.catch(() => undefined);
       // a refused request releases the queue at once, even though its call goes on in Colyseus
       return Promise.race([invoked, answer.given.then(() => undefined)]);

@@ -63,6 +63,7 @@ export class Metrics {
   readonly resultsRetries: Counter;
   readonly resultsOutboxDepth: Gauge;
   readonly matchmakingRefusals: Counter<"reason">;
+  readonly matchmakingSeatMisses: Counter;
   readonly resultsQuarantined: Counter;
   readonly clusterRepairs: Counter<"kind">;
   private readonly tallies = new Map<string, ModeTally>();
@@ -219,6 +220,11 @@ export class Metrics {
       registers,
     });
     for (const reason of REFUSAL_REASONS) this.matchmakingRefusals.labels(reason).inc(0);
+    this.matchmakingSeatMisses = new Counter({
+      name: `${p}matchmaking_seat_misses_total`,
+      help: "Seat reservations refused by the room matchmaking picked (its listing was a few ms old: full, or its node gone); the request tried the next room at once. Grows with nodes racing for the same lobbies.",
+      registers,
+    });
     this.resultsQuarantined = new Counter({
       name: `${p}results_quarantined_total`,
       help: "Journal entries moved to the quarantine file (unreadable, or failing the result contract).",
