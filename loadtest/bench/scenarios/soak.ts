@@ -59,11 +59,25 @@ interface Sample {
   joinErrors: string[];
 }
 
+/**
+ * `--before-dist=<another build's server/dist/main.js>` soaks that build first, then this one, each
+ * for `--soak-minutes=` (the first one's file gets `-before` in its name).
+ */
 export async function soak() {
+  // `--soak-name=soak-check`: a short run of its own (soak-check.json) that leaves the soak's file and plot alone
+  const name = args.get("soak-name") ?? (smoke ? "soak-smoke" : "soak");
+  const before = args.get("before-dist");
+  if (!before) return soakBuild(name);
+  const beforeRun = await soakBuild(`${name}-before`, before);
+  const thisRun = await soakBuild(name);
+  return { before: beforeRun.summary, summary: thisRun.summary };
+}
+
+async function soakBuild(name: string, script?: string) {
   const minutes = Number(args.get("soak-minutes") ?? (smoke ? 20 / 60 : 30));
   const clients = Number(args.get("soak-clients") ?? (smoke ? 40 : DEFAULT_CLIENTS));
   const sampleMs = Number(args.get("soak-sample-ms") ?? (smoke ? 2000 : 10_000));
-  const cluster = await BenchCluster.start({ nodes: 2, env: SOAK_ENV, nodeFlags: ["--expose-gc"] });
+  const cluster = await BenchCluster.start({ nodes: 2, env: SOAK_ENV, nodeFlags: ["--expose-gc"], ...(script ? { script } : {}) });
   const common = { url: cluster.urls[0]!, urls: cluster.urls, inputsPerSecond: 10, joinConcurrency: 20, churn: CHURN };
   const racers = Math.round(clients * RACE_SHARE);
   // the load generators share the machine with the nodes (unpinned), as players would
@@ -79,6 +93,8 @@ export async function soak() {
     const started = Date.now();
     let probesFrom = cluster.nodes.map((n) => n.probes.length);
     let statsFrom = [race.stats.length, quiz.stats.length];
+    /** Every join's time (matchmaking to first state) after the ramp. */
+    const joinMs: number[] = [];
     let commandsBefore = redisFrom.commands;
     let sampledAt = started;
     let cpuBefore = machineCpu();
@@ -100,6 +116,7 @@ export async function soak() {
       probesFrom = cluster.nodes.map((n) => n.probes.length);
       const windows = [race.stats.slice(statsFrom[0]), quiz.stats.slice(statsFrom[1])];
       statsFrom = [race.stats.length, quiz.stats.length];
+      for (const stats of windows.flat()) joinMs.push(...stats.joinMs);
       const now = Date.now();
       const commands = cluster.redisCounters().commands;
       const cpuNow = machineCpu();
@@ -160,7 +177,9 @@ export async function soak() {
       resultsPerSec: round(results / seconds, 2),
       playersLeftAfterMatch: samples.reduce((a, s) => a + s.leftFinished, 0),
       playersLeftEarly: samples.reduce((a, s) => a + s.leftEarly, 0),
+      joins: joinMs.length,
       joinFailures: samples.reduce((a, s) => a + s.joinFailures, 0),
+      joinMs: { p50: round(percentile(joinMs, 50)), p95: round(percentile(joinMs, 95)), p99: round(percentile(joinMs, 99)) },
       machineCpuPct: Math.round(mean(samples.map((s) => s.machineCpuPct))),
       loadCpuPct: Math.round(mean(samples.map((s) => s.loadCpuPct))),
       lagP99MsMedian: cluster.nodes.map((_, i) => round(percentile(samples.map((s) => s.nodes[i]!.lagP99Ms), 50))),
@@ -174,8 +193,6 @@ export async function soak() {
     };
     const report = { title: `Soak: ${summary.minutes} min, two nodes, ${clients} players (races and quizzes, churning)`, summary, samples };
     mkdirSync(path.join(ROOT, "loadtest/results"), { recursive: true });
-    // `--soak-name=soak-check`: a short run of its own (soak-check.json) that leaves the soak's file and plot alone
-    const name = args.get("soak-name") ?? (smoke ? "soak-smoke" : "soak");
     writeFileSync(path.join(ROOT, "loadtest/results", `${name}.json`), JSON.stringify(report, null, 2));
     if (name === "soak") {
       mkdirSync(path.join(ROOT, "docs/bench"), { recursive: true });
