@@ -127,7 +127,11 @@ export class MatchRoom<C extends ModeContract, Settings, S, E, Section> extends 
     this.matchClock = this.mode.rules.clock(this.settings);
     this.inputLog = this.mode.inputLog?.() ?? new ArrayInputLog(this.mode.rules.codec);
     this.state = this.mode.projection.create(this.seed, this.settings, this.matchId);
-    this.seats = new Seats(policy, this.timers, () => this.startMatch());
+    this.seats = new Seats(policy, this.timers, () => this.startMatch(), {
+      pending: () => reservationsPending(this),
+      hold: () => void this.lock(),
+      release: () => void this.unlock(),
+    });
     this.showLobby();
     this.unpublish = publishMatch(this.roomId, {
       subscribe: (listener) => ({ snapshot: this.snapshot(), unsubscribe: this.feed.add(listener) }),
@@ -509,6 +513,16 @@ export class MatchRoom<C extends ModeContract, Settings, S, E, Section> extends 
     this.countRejected(error.code);
     client.send(ERROR_MESSAGE, error);
   }
+}
+
+/**
+ * Seats matchmaking reserved in `room` whose players have not joined yet, reconnections left out.
+ * Colyseus keeps them in `_reservedSeats` (session → [options, auth, consumed, reconnection]) and
+ * has no public count; a seat stops being enumerable as its player's `onJoin` runs.
+ */
+function reservationsPending(room: Room): number {
+  const reserved = (room as unknown as { _reservedSeats?: Record<string, readonly unknown[]> })._reservedSeats ?? {};
+  return Object.values(reserved).filter((seat) => seat[3] !== true).length;
 }
 
 /** The room class Colyseus registers for a mode: the mode and the services passed in, `onAuth` bound to them. */

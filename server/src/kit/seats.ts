@@ -3,6 +3,11 @@
  * The lobby waits for `minPlayers` humans, then `waitMs` for more (at once when every seat is
  * taken); a mode with bots seats them in the free seats at the start and lets a human take a
  * bot's seat while the match runs. Timers are passed in, so it is tested without a room.
+ *
+ * A match without bots takes nobody once it runs, so a player whose seat matchmaking reserved just
+ * before the start would be turned away at the door. When the start comes with such players on
+ * their way (`Arrivals`), the lobby closes to matchmaking and waits for them, `ARRIVAL_GRACE_MS` at
+ * most.
  */
 import type { LobbySeat, LobbyView } from "@arena/shared/kit/projection";
 import type { SeatedPlayer } from "@arena/shared/kit/rules";
@@ -24,6 +29,21 @@ export interface Human {
 
 export type SeatPhase = "lobby" | "running" | "closed";
 
+/** Players matchmaking has given a seat here who have not joined yet. */
+export interface Arrivals {
+  /** How many are on their way. */
+  pending(): number;
+  /** The start waits for them: take no more reservations. */
+  hold(): void;
+  /** The wait was called off (too few players left): reservations are welcome again. */
+  release(): void;
+}
+
+/** Longest a start waits for reserved players: a client joins within tens of ms of its reservation, 1 s under load. */
+export const ARRIVAL_GRACE_MS = 1000;
+
+const NO_ARRIVALS: Arrivals = { pending: () => 0, hold: () => {}, release: () => {} };
+
 export type TakeResult =
   | { ok: true; seat: number; duringMatch: boolean; replaced?: undefined }
   /** The player's own seat, held for a dropped connection, taken back by a fresh join. */
@@ -38,12 +58,16 @@ export class Seats {
   private phaseNow: SeatPhase = "lobby";
   private timer: { clear(): void } | undefined;
   private startsAt = 0;
+  /** The start is due and waits for reserved players, until this timer. */
+  private grace: { clear(): void } | undefined;
+  private graceOver = false;
 
   constructor(
     readonly policy: LobbyPolicy,
     private readonly timers: Timers,
     /** Called once, when the lobby closes and the match should start. */
     private readonly onStart: () => void,
+    private readonly arrivals: Arrivals = NO_ARRIVALS,
   ) {
     this.holders = new Array<string | null>(policy.seats).fill(null);
   }
@@ -142,13 +166,14 @@ export class Seats {
     const seats: LobbySeat[] = [...this.humans.values()]
       .map(({ seat, sessionId, name, connected }) => ({ seat, key: sessionId, name, connected }))
       .sort((a, b) => a.seat - b.seat);
-    const starting = this.timer !== undefined;
+    const starting = this.timer !== undefined || this.grace !== undefined;
     return { phase: starting ? "starting" : "waiting", seats, startsInMs: starting ? Math.max(0, this.startsAt - this.timers.now()) : 0 };
   }
 
   /** The match is over: nobody takes a seat any more. */
   close(): void {
     this.clearTimer();
+    this.clearGrace();
     this.phaseNow = "closed";
   }
 
@@ -156,12 +181,34 @@ export class Seats {
   private start(): void {
     if (this.phaseNow !== "lobby" || this.humans.size < Math.max(1, this.policy.minPlayers)) return;
     this.clearTimer();
+    if (!this.policy.bots && !this.graceOver && this.arrivals.pending() > 0) {
+      if (this.grace) return;
+      this.arrivals.hold();
+      this.startsAt = this.timers.now() + ARRIVAL_GRACE_MS;
+      this.grace = this.timers.setTimeout(() => {
+        this.grace = undefined;
+        this.graceOver = true;
+        this.start();
+      }, ARRIVAL_GRACE_MS);
+      return;
+    }
+    this.clearGrace();
     this.phaseNow = "running";
     this.onStart();
   }
 
   private update(): void {
     const count = this.humans.size;
+    if (this.grace) {
+      // the start was due: it goes ahead once the players on their way are in, unless too few are left
+      if (count >= Math.max(1, this.policy.minPlayers)) {
+        this.start();
+        return;
+      }
+      this.clearGrace();
+      this.graceOver = false;
+      this.arrivals.release();
+    }
     if (count >= Math.min(this.policy.seats, this.policy.startAt ?? this.policy.seats)) {
       this.start();
     } else if (count >= Math.max(1, this.policy.minPlayers)) {
@@ -183,5 +230,10 @@ export class Seats {
   private clearTimer(): void {
     this.timer?.clear();
     this.timer = undefined;
+  }
+
+  private clearGrace(): void {
+    this.grace?.clear();
+    this.grace = undefined;
   }
 }

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { ErrorCode, type RaceRoom } from "@arena/client-sdk";
 import type { RaceFinishedPayload } from "@arena/shared/modes/race/contract";
+import { reserve } from "../support/cluster.js";
 import { player } from "../support/players.js";
 import { startServer, type ServerProcess } from "../support/server-process.js";
 
@@ -48,6 +49,22 @@ describe("race room over real WebSockets", () => {
     const closed = await Promise.race([new Promise<number>((resolve) => alice.onLeave(resolve)), wait(6_000).then(() => -1)]);
     assert.notEqual(closed, -1, "the finished room closed by itself");
     await bob.leave();
+  });
+
+  it("holds the start for a player whose seat was reserved just before it, who joins just after", async () => {
+    // the lobby starts 2 s after its second player (RACE_LOBBY_TIMEOUT_MS in tests)
+    const options = { trackLength: 60, maxPlayers: 3 };
+    const alice = await (await player(server.url, "alice")).joinRace(options);
+    const bob = await (await player(server.url, "bob")).joinRace(options);
+    const carol = await player(server.url, "carol");
+    await wait(1_500);
+    const seat = await reserve(server, carol, "joinOrCreate", "race", options);
+    assert.equal(seat.body.roomId, alice.roomId, "reserved in the lobby before its start");
+    await wait(900);
+    const late = (await carol.takeSeat(seat.body)) as RaceRoom;
+    await alice.waitFor((s) => s.phase === "countdown" || s.phase === "racing");
+    assert.deepEqual([...alice.state.racers.keys()].sort(), [alice.sessionId, bob.sessionId, late.sessionId].sort(), "the race starts with her");
+    await Promise.all([alice.leave(), bob.leave(), late.leave()]);
   });
 
   it("answers invalid inputs with typed errors, keeps the client connected and applies none of them", async () => {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { Seats, type Timers } from "../../src/kit/seats.js";
+import { ARRIVAL_GRACE_MS, Seats, type Timers } from "../../src/kit/seats.js";
 import type { LobbyPolicy } from "../../src/kit/server-mode.js";
 
 /** A clock the test moves by hand; timers fire when it passes them. */
@@ -109,5 +109,82 @@ describe("seats and lobby", () => {
     assert.deepEqual(chosen, [{ faction: "red" }, { faction: "blue" }]);
     lobby.close();
     assert.equal(lobby.take("s3", "p3", "cy").ok, false);
+  });
+
+  describe("players matchmaking seated who are still on their way", () => {
+    /** A lobby of 3 seats (2 to start, a 1 s wait) with `pending` players reserved and not joined yet. */
+    function withArrivals(policy: Partial<LobbyPolicy> = {}) {
+      const timers = new ManualTimers();
+      const calls: string[] = [];
+      const arriving = { count: 0 };
+      let started = 0;
+      const lobby = new Seats({ seats: 3, minPlayers: 2, waitMs: 1000, bots: false, ...policy }, timers, () => started++, {
+        pending: () => arriving.count,
+        hold: () => calls.push("hold"),
+        release: () => calls.push("release"),
+      });
+      return { lobby, timers, calls, arriving, started: () => started };
+    }
+
+    it("holds the start for them, closed to matchmaking, and starts as soon as they are in", () => {
+      const { lobby, timers, calls, arriving, started } = withArrivals();
+      lobby.take("s1", "p1", "ada");
+      lobby.take("s2", "p2", "bob");
+      arriving.count = 1;
+      timers.advance(1000);
+      assert.equal(started(), 0, "the wait is over, a reserved player is on the way");
+      assert.deepEqual(calls, ["hold"]);
+      assert.equal(lobby.view().phase, "starting");
+      assert.equal(lobby.view().startsInMs, ARRIVAL_GRACE_MS);
+      timers.advance(200);
+      arriving.count = 0;
+      assert.deepEqual(lobby.take("s3", "p3", "cy"), { ok: true, seat: 2, duringMatch: false });
+      assert.equal(started(), 1);
+      assert.equal(lobby.phase, "running");
+      timers.advance(ARRIVAL_GRACE_MS);
+      assert.equal(started(), 1, "the grace's timer does not start it twice");
+    });
+
+    it("starts without them once the grace is over", () => {
+      const { lobby, timers, arriving, started } = withArrivals();
+      lobby.take("s1", "p1", "ada");
+      lobby.take("s2", "p2", "bob");
+      arriving.count = 1;
+      timers.advance(1000);
+      timers.advance(ARRIVAL_GRACE_MS - 1);
+      assert.equal(started(), 0);
+      timers.advance(1);
+      assert.equal(started(), 1, "a reservation nobody uses delays the start by the grace, no more");
+      assert.equal(lobby.take("s3", "p3", "cy").ok, false, "and its player comes too late");
+    });
+
+    it("calls the wait off when players leave below the minimum, and waits afresh", () => {
+      const { lobby, timers, calls, arriving, started } = withArrivals();
+      lobby.take("s1", "p1", "ada");
+      lobby.take("s2", "p2", "bob");
+      arriving.count = 1;
+      timers.advance(1000);
+      lobby.leave("s2");
+      assert.deepEqual(calls, ["hold", "release"]);
+      assert.equal(lobby.view().phase, "waiting");
+      timers.advance(ARRIVAL_GRACE_MS);
+      assert.equal(started(), 0, "one player is no match");
+      arriving.count = 0;
+      lobby.take("s3", "p3", "cy");
+      timers.advance(999);
+      assert.equal(started(), 0, "a new wait of its own");
+      timers.advance(1);
+      assert.equal(started(), 1);
+    });
+
+    it("does not hold a match with bots, which takes players while it runs", () => {
+      const { lobby, timers, calls, arriving, started } = withArrivals({ bots: true });
+      lobby.take("s1", "p1", "ada");
+      lobby.take("s2", "p2", "bob");
+      arriving.count = 1;
+      timers.advance(1000);
+      assert.equal(started(), 1);
+      assert.deepEqual(calls, []);
+    });
   });
 });
