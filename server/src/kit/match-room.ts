@@ -396,7 +396,12 @@ export class MatchRoom<C extends ModeContract, Settings, S, E, Section> extends 
     this.lifecycle.start();
     this.setupPlayers = this.seats.seated();
     this.match = rules.create({ seed: this.seed, settings: this.settings, players: this.setupPlayers });
-    if (!this.seats.policy.bots) void this.lock();
+    if (!this.seats.policy.bots) {
+      void this.lock();
+      // Colyseus reserves a seat whenever one is free, locked or not: a matchmaker that read the
+      // lobby's listing just before the start would seat a player the match then turns away
+      this.maxClients = Math.min(this.maxClients, this.clients.length);
+    }
     // the room ends itself once the match is over, so a match everyone left still records its result
     this.autoDispose = false;
     this.log.info({ players: this.setupPlayers.length, seats: this.seats.policy.seats }, "match started");
