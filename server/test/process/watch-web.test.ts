@@ -69,7 +69,8 @@ describe("watching and replays in the browser client (real Chromium, real server
     Object.fromEntries(await page.getByTestId(testid).evaluateAll((els, attr) => els.map((el) => [el.getAttribute(attr), el.getAttribute("data-place")]), key));
 
   it("replays a stored race: seeks forward and back to the same pictures, plays at 8×, ends on the stored standings", async () => {
-    const options = { trackLength: 120, maxPlayers: 2, lanes: 3 };
+    // long enough that at 8× the pause below lands well before the end (a click at the end would play it again from the start)
+    const options = { trackLength: 240, maxPlayers: 2, lanes: 3 };
     const racers = [await (await player(server.url, "replay-ada")).joinRace(options), await (await player(server.url, "replay-bob")).joinRace(options)];
     const drive = racers.map((room, i) => {
       let n = 0;
