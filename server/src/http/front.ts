@@ -164,7 +164,7 @@ async function matchmake(context: MatchmakeContext, req: IncomingMessage, res: S
     refuse(answer, metrics, unavailable.reason, unavailable.message);
     return;
   }
-  const admission = SEAT_SEEKING.has(method) && context.admission?.tracks(target) ? context.admission.control : undefined;
+  const admission = isSeatSeeking(method) && context.admission?.tracks(target) ? context.admission.control : undefined;
   if (admission) {
     const verdict = admission.admit();
     if (!verdict.admitted) {
@@ -218,7 +218,7 @@ async function matchmakeAdmitted(context: MatchmakeContext, req: IncomingMessage
       // a refused request releases the queue at once, even though its call goes on in Colyseus
       return Promise.race([invoked, answer.given.then(() => undefined)]);
     };
-    const reservation = SEAT_SEEKING.has(method) ? await context.queue.run(target, call) : await call();
+    const reservation = isSeatSeeking(method) ? await context.queue.run(target, call) : await call();
     if (reservation === undefined || answer.done) return undefined;
     answer.json(200, reservation);
     return sessionReservedHere(reservation);

@@ -60,7 +60,6 @@ export class Seats {
   private startsAt = 0;
   /** The start is due and waits for reserved players, until this timer. */
   private grace: { clear(): void } | undefined;
-  private graceOver = false;
 
   constructor(
     readonly policy: LobbyPolicy,
@@ -177,18 +176,20 @@ export class Seats {
     this.phaseNow = "closed";
   }
 
-  /** Starts the match now if the lobby may (the node is draining, say, it may not: see `close`). */
-  private start(): void {
+  /**
+   * Starts the match now if the lobby may (the node is draining, say, it may not: see `close`);
+   * `waited`: the grace for reserved players is over, start without them.
+   */
+  private start(waited = false): void {
     if (this.phaseNow !== "lobby" || this.humans.size < Math.max(1, this.policy.minPlayers)) return;
     this.clearTimer();
-    if (!this.policy.bots && !this.graceOver && this.arrivals.pending() > 0) {
+    if (!this.policy.bots && !waited && this.arrivals.pending() > 0) {
       if (this.grace) return;
       this.arrivals.hold();
       this.startsAt = this.timers.now() + ARRIVAL_GRACE_MS;
       this.grace = this.timers.setTimeout(() => {
         this.grace = undefined;
-        this.graceOver = true;
-        this.start();
+        this.start(true);
       }, ARRIVAL_GRACE_MS);
       return;
     }
@@ -206,7 +207,6 @@ export class Seats {
         return;
       }
       this.clearGrace();
-      this.graceOver = false;
       this.arrivals.release();
     }
     if (count >= Math.min(this.policy.seats, this.policy.startAt ?? this.policy.seats)) {
